@@ -1,5 +1,22 @@
 //! odoo-lint: lints and tunes the configuration of an Odoo deployment as one stack.
+//!
+//! Data flows one way: [`discover`] finds files and tells their kinds, [`files`] parses each
+//! once into a lossless tree ([`formats`]), [`workspace`] groups them into [`stack`]s with their
+//! host facts and Odoo version, [`lint`] runs the [`rules`], and [`render`] prints the
+//! [`diagnostic`]s.
 
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod files;
 pub mod formats;
+pub mod host;
+pub mod lint;
+pub mod render;
+pub mod rules;
 pub mod source;
+pub mod stack;
+pub mod suggest;
 pub mod units;
+pub mod workspace;

@@ -1,0 +1,468 @@
+//! The command line: arguments (clap) and the commands they run.
+//!
+//! Exit codes: 0 when nothing at or above `--fail-on` (default: warning) is found, 1 when
+//! something is, 2 for usage and I/O errors. A panic is a bug: it is caught and exits 2.
+
+use crate::config::{self, Config, FailOn};
+use crate::diagnostic::Diagnostic;
+use crate::files::FileKind;
+use crate::lint::{self, Selection};
+use crate::render::{self, full::Style};
+use crate::rules::{REGISTRY, Symptom};
+use crate::units::parse_human_bytes;
+use crate::workspace::{self, Inputs};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "odoo-lint",
+    version,
+    about = "Lint and tune an Odoo deployment's configuration as one stack",
+    long_about = "Reads odoo.conf, nginx sites, postgresql.conf, limits.conf, systemd units and docker-compose files \
+                  together and reports where they disagree: proxy timeouts below Odoo's limits, workers that do not fit \
+                  the host, connection pools that exhaust PostgreSQL, websocket routes to a port nothing listens on.",
+    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint rules\n  odoo-lint rule OL301"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check stacks and report problems
+    Check(CheckArgs),
+    /// List every rule: code, name, severity, fix safety
+    Rules(RulesArgs),
+    /// Show a rule's documentation (by code or name)
+    Rule {
+        /// A code (OL301) or name (proxy-timeout-below-odoo)
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// rustc-style reports with snippets (default)
+    Full,
+    /// One line per finding: path:line:col: CODE [severity] message
+    Concise,
+    /// One JSON object
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to check (default: the current directory)
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(
+        long,
+        value_enum,
+        default_value = "full",
+        env = "ODOO_LINT_OUTPUT_FORMAT"
+    )]
+    pub format: Format,
+
+    /// CPUs of the host the stack runs on
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<u32>,
+
+    /// Memory of the host the stack runs on (16GiB, 16G, 512MiB, bytes)
+    #[arg(long, value_name = "SIZE")]
+    pub memory: Option<String>,
+
+    /// Read this machine's CPUs and memory (cgroup-aware)
+    #[arg(long)]
+    pub system: bool,
+
+    /// The Odoo major version (14 to 19); otherwise detected
+    #[arg(long, value_name = "N")]
+    pub odoo_version: Option<u32>,
+
+    /// Lowest severity that makes the exit code 1: error, warning, info or never
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+
+    /// Check only these rules (codes, prefixes like OL3, or names; comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Check these rules too
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+
+    /// Never report these rules
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Use this odoo-lint.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every odoo-lint.toml
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Read PATH as a file of KIND (odoo, nginx, postgresql, limits, systemd, compose)
+    #[arg(long = "kind", value_name = "KIND=PATH")]
+    pub kinds: Vec<String>,
+
+    /// When to use colour
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Print only the findings, no summary
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Output format: text or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Only the rules behind a symptom (502, 503, 504, 413, oom-kill, refused-start, lost-data, exposed, slow, silent)
+    #[arg(long)]
+    pub symptom: Option<String>,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!(
+            "odoo-lint: internal error{location}: {payload}\nThis is a bug in odoo-lint, not in your files. Please report it with the command you ran and, if you can, the files it read."
+        );
+    }));
+    match std::panic::catch_unwind(|| {
+        let cli = match Cli::try_parse() {
+            Ok(c) => c,
+            Err(e) => {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        };
+        run(cli)
+    }) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("odoo-lint: {message}");
+    ExitCode::from(2)
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => rules(args),
+        Command::Rule { code } => rule(&code),
+    }
+}
+
+fn out(s: &str) {
+    let mut stdout = anstream::stdout();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = stdout.write_all(s.as_bytes());
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let config = if args.isolated {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        match config::load(path) {
+            Ok(c) => c,
+            Err(e) => return usage_error(e),
+        }
+    } else {
+        match config::find(&paths[0]).map(|p| config::load(&p)) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => return usage_error(e),
+            None => Config::default(),
+        }
+    };
+    let memory = match args
+        .memory
+        .as_deref()
+        .map(|m| parse_human_bytes(m).ok_or(m))
+    {
+        Some(Err(m)) => {
+            return usage_error(format!(
+                "--memory {m}: not a size (try 16GiB, 16G or 512MiB)"
+            ));
+        }
+        Some(Ok(b)) => Some(b),
+        None => None,
+    };
+    if args.cpus == Some(0) {
+        return usage_error("--cpus must be at least 1");
+    }
+    let mut kinds = Vec::new();
+    let mut extra_paths = Vec::new();
+    for k in &args.kinds {
+        let Some((kind, path)) = k.split_once('=') else {
+            return usage_error(format!("--kind {k}: expected KIND=PATH"));
+        };
+        let Some(kind) = FileKind::parse(kind) else {
+            return usage_error(format!(
+                "--kind {k}: unknown kind `{kind}` (odoo, nginx, postgresql, limits, systemd, compose)"
+            ));
+        };
+        kinds.push((kind, PathBuf::from(path)));
+        extra_paths.push(PathBuf::from(path));
+    }
+    let mut all_paths = if args.paths.is_empty() && !extra_paths.is_empty() {
+        Vec::new()
+    } else {
+        paths
+    };
+    for p in extra_paths {
+        if !all_paths.contains(&p) {
+            all_paths.push(p);
+        }
+    }
+    let fail_on = match args.fail_on.as_deref().map(FailOn::parse).transpose() {
+        Ok(Some(f)) => f,
+        Ok(None) => match config.fail_on() {
+            Ok(f) => f.unwrap_or(FailOn::Severity(crate::diagnostic::Severity::Warning)),
+            Err(e) => return usage_error(e),
+        },
+        Err(e) => return usage_error(e),
+    };
+    let selection = Selection {
+        select: if args.select.is_empty() {
+            config.file.select.clone().unwrap_or_default()
+        } else {
+            args.select.clone()
+        },
+        extend_select: [
+            config.file.extend_select.clone(),
+            args.extend_select.clone(),
+        ]
+        .concat(),
+        ignore: [config.file.ignore.clone(), args.ignore.clone()].concat(),
+        severity: config.severities().unwrap_or_default(),
+    };
+    for sel in selection
+        .select
+        .iter()
+        .chain(&selection.extend_select)
+        .chain(&selection.ignore)
+        .chain(selection.severity.iter().map(|(s, _)| s))
+    {
+        if !crate::rules::is_known_selector(sel) {
+            return usage_error(format!("`{sel}` names no rule (see `odoo-lint rules`)"));
+        }
+    }
+    let inputs = Inputs {
+        paths: all_paths,
+        kinds,
+        cpus: args.cpus,
+        memory,
+        odoo_version: args.odoo_version,
+        system: args.system,
+    };
+    let ws = workspace::build(&inputs, &config);
+    for e in &ws.errors {
+        eprintln!("odoo-lint: {e}");
+    }
+    if ws.files.is_empty() {
+        if ws.errors.is_empty() {
+            eprintln!(
+                "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)",
+                inputs
+                    .paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        return ExitCode::from(2);
+    }
+    let diags = lint::lint(&ws.files, &ws.stacks, &selection);
+    let counts = lint::count(&diags);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let width = if std::io::stdout().is_terminal() {
+        terminal_width().unwrap_or(100)
+    } else {
+        100
+    };
+    let summary = render::summary(counts, ws.stacks.len(), ws.files.len());
+    match args.format {
+        Format::Full => {
+            let style = Style {
+                color,
+                unicode: true,
+                width,
+            };
+            let mut text = String::new();
+            for d in &diags {
+                text.push_str(&render::full::render(&ws.files, d, style));
+                text.push('\n');
+            }
+            if !args.quiet {
+                text.push_str(&summary);
+                text.push('\n');
+            }
+            out(&text);
+        }
+        Format::Concise => {
+            let mut text = String::new();
+            for d in &diags {
+                text.push_str(&render::concise::render(&ws.files, d));
+                text.push('\n');
+            }
+            if !args.quiet {
+                text.push_str(&summary);
+                text.push('\n');
+            }
+            out(&text);
+        }
+        Format::Json => {
+            let mut text =
+                render::json::render(&ws.files, &diags, counts, ws.stacks.len(), ws.files.len());
+            text.push('\n');
+            out(&text);
+        }
+    }
+    if !ws.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    exit_code(&diags, fail_on)
+}
+
+fn exit_code(diags: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+    if diags.iter().any(|d| fail_on.fails(d.severity)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+}
+
+fn rules(args: RulesArgs) -> ExitCode {
+    let symptom = match args.symptom.as_deref().map(|s| Symptom::parse(s).ok_or(s)) {
+        Some(Err(s)) => {
+            let all: Vec<&str> = Symptom::ALL.iter().map(|s| s.as_str()).collect();
+            return usage_error(format!(
+                "unknown symptom `{s}` (one of: {})",
+                all.join(", ")
+            ));
+        }
+        Some(Ok(s)) => Some(s),
+        None => None,
+    };
+    let list: Vec<_> = REGISTRY
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| symptom.is_none_or(|s| m.symptoms.contains(&s)))
+        .collect();
+    match args.format.as_str() {
+        "json" => {
+            let items: Vec<serde_json::Value> = list
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "code": m.code, "name": m.name, "severity": m.severity.as_str(), "fix": m.fix.as_str(),
+                        "symptoms": m.symptoms.iter().map(|s| s.as_str()).collect::<Vec<_>>(), "summary": m.summary,
+                    })
+                })
+                .collect();
+            out(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&items).unwrap_or_default()
+            ));
+        }
+        "text" => {
+            let mut text = format!(
+                "{:<6} {:<32} {:<8} {:<7} {}\n",
+                "code", "name", "severity", "fix", "fires when"
+            );
+            for m in list {
+                text.push_str(&format!(
+                    "{:<6} {:<32} {:<8} {:<7} {}\n",
+                    m.code,
+                    m.name,
+                    m.severity.as_str(),
+                    m.fix.as_str(),
+                    m.summary
+                ));
+            }
+            out(&text);
+        }
+        other => return usage_error(format!("--format {other}: expected text or json")),
+    }
+    ExitCode::SUCCESS
+}
+
+fn rule(code: &str) -> ExitCode {
+    match crate::rules::find(code) {
+        Some(r) => {
+            let m = r.meta();
+            let symptoms: Vec<&str> = m.symptoms.iter().map(|s| s.as_str()).collect();
+            out(&format!(
+                "{} {}\nseverity: {}   fix: {}   symptoms: {}\n\n{}",
+                m.code,
+                m.name,
+                m.severity.as_str(),
+                m.fix.as_str(),
+                symptoms.join(", "),
+                m.body()
+            ));
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = REGISTRY.iter().map(|r| r.meta().name).collect();
+            let close = crate::suggest::closest(code, &names);
+            usage_error(format!(
+                "no rule `{code}`{}",
+                close
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default()
+            ))
+        }
+    }
+}

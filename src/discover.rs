@@ -1,0 +1,700 @@
+//! Finding the stack files under the paths a user gives, telling what each one is from its
+//! name *and* its content, and grouping them into stacks.
+//!
+//! A file's name is only a hint: a file named `odoo.conf` in an nginx folder that holds
+//! `server { … }` blocks is nginx, and files in `sites-available/` have no extension at all.
+//! The content decides.
+//!
+//! A tree may hold several stacks (`envs/prod`, `envs/staging`). A stack is rooted where its
+//! Odoo configuration lives, widened to the highest ancestor directory that holds no other
+//! Odoo configuration, and takes the other files beneath that root. Files that no stack root
+//! holds belong to every stack found under the same checked directory (a shared nginx or
+//! compose file), or, with no stack at all, form one of their own.
+
+use crate::files::FileKind;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Largest file we read while walking a directory (explicitly named files are always read).
+pub const MAX_WALK_FILE: u64 = 8 * 1024 * 1024;
+
+/// Directories never entered.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    ".tox",
+];
+
+/// A file found during discovery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+}
+
+/// A group of files linted together.
+#[derive(Clone, Debug, Default)]
+pub struct StackFiles {
+    /// A name for messages: the root directory relative to where the user pointed, or the
+    /// name given in odoo-lint.toml.
+    pub name: String,
+    pub root: Option<PathBuf>,
+    pub files: Vec<usize>,
+}
+
+/// Why a path could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DiscoverError {
+    NotFound(PathBuf),
+    Unreadable(PathBuf, String),
+    UnknownKind(PathBuf),
+}
+
+impl std::fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DiscoverError::NotFound(p) => write!(f, "{}: no such file or directory", p.display()),
+            DiscoverError::Unreadable(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
+            DiscoverError::UnknownKind(p) => write!(
+                f,
+                "{}: cannot tell what kind of file this is (not an odoo.conf, nginx, postgresql.conf, limits.conf, systemd unit or compose file); name its kind with `--kind KIND=PATH`",
+                p.display()
+            ),
+        }
+    }
+}
+
+/// Whether a file's name makes it worth reading while walking a directory.
+pub fn is_candidate_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if matches!(
+        parent.as_str(),
+        "sites-available"
+            | "sites-enabled"
+            | "conf.d"
+            | "snippets"
+            | "limits.d"
+            | "http.d"
+            | "servers"
+            | "vhosts.d"
+    ) || parent.ends_with(".service.d")
+    {
+        return !is_obviously_not_config(&lower);
+    }
+    if matches!(
+        lower.as_str(),
+        ".odoorc" | ".openerp_serverrc" | ".env" | "odoorc" | "nginx" | "odoo"
+    ) {
+        return true;
+    }
+    let ext = lower.rsplit('.').next().unwrap_or("");
+    match ext {
+        "conf" | "cfg" | "ini" | "service" | "yml" | "yaml" | "odoorc" | "rc" | "types" => true,
+        "example" | "sample" | "template" | "tmpl" | "dist" | "orig" => {
+            let stem = lower.rsplit_once('.').map(|x| x.0).unwrap_or("");
+            stem.ends_with(".conf")
+                || stem.ends_with(".cfg")
+                || stem.ends_with(".yml")
+                || stem.ends_with(".yaml")
+                || stem.contains("odoo")
+        }
+        _ => lower.contains("odoo") && !is_obviously_not_config(&lower) && !lower.contains('.'),
+    }
+}
+
+fn is_obviously_not_config(lower: &str) -> bool {
+    const NOT: &[&str] = &[
+        ".md", ".rst", ".txt", ".py", ".pyc", ".sh", ".js", ".json", ".png", ".jpg", ".gif",
+        ".svg", ".pem", ".crt", ".key", ".gz", ".zip", ".tar", ".html", ".css", ".lua", ".csv",
+        ".xml", ".po", ".pot", ".sql", ".log",
+    ];
+    NOT.iter().any(|e| lower.ends_with(e))
+}
+
+/// Option names that only an odoo.conf has.
+const ODOO_KEYS: &[&str] = &[
+    "addons_path",
+    "admin_passwd",
+    "db_host",
+    "db_port",
+    "db_user",
+    "db_password",
+    "db_name",
+    "dbfilter",
+    "db_maxconn",
+    "data_dir",
+    "xmlrpc_port",
+    "http_port",
+    "longpolling_port",
+    "gevent_port",
+    "workers",
+    "max_cron_threads",
+    "limit_memory_soft",
+    "limit_memory_hard",
+    "limit_time_cpu",
+    "limit_time_real",
+    "limit_time_real_cron",
+    "limit_request",
+    "proxy_mode",
+    "list_db",
+    "server_wide_modules",
+    "without_demo",
+    "logfile",
+    "log_level",
+    "xmlrpc_interface",
+    "http_interface",
+    "smtp_server",
+    "email_from",
+    "db_template",
+    "unaccent",
+];
+
+/// Whether `key` is a well-known odoo.conf option (for sniffing, not for linting).
+pub fn is_odoo_key(key: &str) -> bool {
+    ODOO_KEYS.contains(&key)
+}
+
+/// Parameter names that only a postgresql.conf has.
+const PG_KEYS: &[&str] = &[
+    "max_connections",
+    "shared_buffers",
+    "work_mem",
+    "maintenance_work_mem",
+    "effective_cache_size",
+    "listen_addresses",
+    "wal_level",
+    "max_wal_size",
+    "min_wal_size",
+    "checkpoint_completion_target",
+    "random_page_cost",
+    "effective_io_concurrency",
+    "superuser_reserved_connections",
+    "log_min_duration_statement",
+    "datestyle",
+    "default_text_search_config",
+    "lc_messages",
+    "dynamic_shared_memory_type",
+    "shared_preload_libraries",
+    "autovacuum",
+    "wal_buffers",
+    "hba_file",
+    "data_directory",
+    "log_line_prefix",
+    "timezone",
+    "log_timezone",
+    "max_wal_senders",
+    "huge_pages",
+];
+
+/// limits.conf items.
+const LIMIT_ITEMS: &[&str] = &[
+    "core",
+    "data",
+    "fsize",
+    "memlock",
+    "nofile",
+    "rss",
+    "stack",
+    "cpu",
+    "nproc",
+    "as",
+    "maxlogins",
+    "maxsyslogins",
+    "priority",
+    "locks",
+    "sigpending",
+    "msgqueue",
+    "nice",
+    "rtprio",
+    "chroot",
+    "nonewprivs",
+];
+
+/// Tells a file's kind from its name and content; `None` when it is none of ours.
+pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let path_lower = path.to_string_lossy().to_ascii_lowercase();
+
+    if name == ".env" || name.ends_with(".env") && !name.contains("odoo") {
+        return Some(FileKind::DotEnv);
+    }
+    let yaml = name.ends_with(".yml")
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml.example")
+        || name.ends_with(".yaml.example");
+    if yaml {
+        return has_top_level_services(text).then_some(FileKind::Compose);
+    }
+
+    let mut odoo = 0i32;
+    let mut nginx = 0i32;
+    let mut pg = 0i32;
+    let mut limits = 0i32;
+    let mut systemd = 0i32;
+
+    if name.contains("odoo") || name.contains("openerp") {
+        odoo += 2;
+    }
+    if name.contains("postgres") || name.starts_with("pg") {
+        pg += 3;
+    }
+    if name.ends_with(".service") || parent.ends_with(".service.d") {
+        systemd += 3;
+    }
+    if name.starts_with("limits") || parent == "limits.d" {
+        limits += 3;
+    }
+    if path_lower.contains("nginx")
+        || matches!(
+            parent.as_str(),
+            "sites-available" | "sites-enabled" | "snippets"
+        )
+    {
+        nginx += 2;
+    }
+
+    for (i, raw) in text.lines().enumerate() {
+        if i > 2000 {
+            break;
+        }
+        let line = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') && line.ends_with(']') {
+            match &line[1..line.len() - 1] {
+                "options" => odoo += 10,
+                "Unit" | "Service" | "Install" | "Socket" | "Timer" => systemd += 10,
+                _ => {}
+            }
+            continue;
+        }
+        let first = line
+            .split(|c: char| c.is_whitespace() || c == '=' || c == ':')
+            .next()
+            .unwrap_or("");
+        if line.ends_with(';') || line.ends_with('{') || line == "}" {
+            nginx += 1;
+            if matches!(
+                first,
+                "server"
+                    | "http"
+                    | "events"
+                    | "location"
+                    | "upstream"
+                    | "proxy_pass"
+                    | "listen"
+                    | "server_name"
+                    | "map"
+                    | "include"
+            ) || line.starts_with("server{")
+                || line.starts_with("http{")
+            {
+                nginx += 3;
+            }
+        }
+        if let Some(eq) = line.find('=') {
+            let key = line[..eq].trim();
+            if ODOO_KEYS.contains(&key) {
+                odoo += 2;
+            }
+            if PG_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+                pg += 2;
+            }
+            if !key.is_empty()
+                && key.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && key.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                systemd += 1;
+                if matches!(
+                    key,
+                    "ExecStart"
+                        | "User"
+                        | "Restart"
+                        | "LimitNOFILE"
+                        | "WantedBy"
+                        | "Description"
+                        | "Type"
+                ) {
+                    systemd += 2;
+                }
+            }
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() == 4
+            && matches!(fields[1], "soft" | "hard" | "-")
+            && LIMIT_ITEMS.contains(&fields[2])
+        {
+            limits += 4;
+        }
+    }
+
+    let scores = [
+        (odoo, FileKind::OdooConf),
+        (nginx, FileKind::Nginx),
+        (pg, FileKind::Postgresql),
+        (systemd, FileKind::Systemd),
+        (limits, FileKind::Limits),
+    ];
+    let (best, kind) = scores.iter().copied().max_by_key(|(s, _)| *s)?;
+    if best >= 4 { Some(kind) } else { None }
+}
+
+/// Whether a YAML text has a top-level `services:` key (the mark of a compose file).
+fn has_top_level_services(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_end();
+        l == "services:"
+            || l.starts_with("services:") && l[9..].trim_start().starts_with(['#', '{'])
+    })
+}
+
+/// Reads a file named on the command line.
+fn read_file(path: &Path) -> Result<Vec<u8>, DiscoverError> {
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DiscoverError::NotFound(path.to_path_buf()),
+        _ => DiscoverError::Unreadable(path.to_path_buf(), e.to_string()),
+    })
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Walks a directory and returns the stack files it holds, in path order.
+pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Found> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .git_global(false)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir
+                && e.depth() > 0
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIP_DIRS.contains(&n)))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => path.clone(),
+                    _ => dir.to_path_buf(),
+                };
+                errors.push(DiscoverError::Unreadable(path, err.to_string()));
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        if !ft.is_file() && !ft.is_symlink() {
+            continue;
+        }
+        let path = entry.path();
+        if !is_candidate_name(path) {
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(_) => continue, // a dangling symlink: nothing to lint
+        };
+        if !meta.is_file() || meta.len() > MAX_WALK_FILE {
+            continue;
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(DiscoverError::Unreadable(path.to_path_buf(), e.to_string()));
+                continue;
+            }
+        };
+        if looks_binary(&bytes) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(kind) = sniff(path, &text) {
+            out.push(Found {
+                path: path.to_path_buf(),
+                kind,
+                bytes,
+            });
+        }
+    }
+    out
+}
+
+/// Reads the files named on the command line (`kind` forces a kind).
+pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, DiscoverError> {
+    let bytes = read_file(path)?;
+    let kind = match kind {
+        Some(k) => k,
+        None => {
+            let text = String::from_utf8_lossy(&bytes);
+            if looks_binary(&bytes) {
+                return Err(DiscoverError::UnknownKind(path.to_path_buf()));
+            }
+            sniff(path, &text).ok_or_else(|| DiscoverError::UnknownKind(path.to_path_buf()))?
+        }
+    };
+    Ok(Found {
+        path: path.to_path_buf(),
+        kind,
+        bytes,
+    })
+}
+
+/// Groups the files found under one checked directory into stacks (indices into `found`).
+pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
+    let odoo_dirs: Vec<PathBuf> = found
+        .iter()
+        .filter(|f| f.kind == FileKind::OdooConf)
+        .map(|f| f.path.parent().unwrap_or(Path::new("")).to_path_buf())
+        .collect();
+    // For every Odoo configuration, widen its directory while the wider directory holds no
+    // Odoo configuration outside the narrower one.
+    let mut roots: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if f.kind != FileKind::OdooConf {
+            continue;
+        }
+        let mut root = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        while root != walk_root && root.starts_with(walk_root) {
+            let Some(parent) = root.parent() else { break };
+            let crowded = odoo_dirs
+                .iter()
+                .any(|d| d.starts_with(parent) && !d.starts_with(&root));
+            if crowded {
+                break;
+            }
+            root = parent.to_path_buf();
+        }
+        roots.entry(root).or_default().push(i);
+    }
+    // Each Odoo configuration makes a stack with the other files under its root.
+    let mut stacks: Vec<StackFiles> = Vec::new();
+    let mut claimed = vec![false; found.len()];
+    let root_list: Vec<&PathBuf> = roots.keys().collect();
+    for (root, odoo_files) in &roots {
+        let members: Vec<usize> = found
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind != FileKind::OdooConf && f.path.starts_with(root))
+            // the deepest root holding the file takes it
+            .filter(|(_, f)| {
+                !root_list
+                    .iter()
+                    .any(|r| *r != root && r.starts_with(root) && f.path.starts_with(r))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        for &m in &members {
+            claimed[m] = true;
+        }
+        for &o in odoo_files {
+            claimed[o] = true;
+            let mut files = vec![o];
+            files.extend(members.iter().copied());
+            let rel = root.strip_prefix(walk_root).unwrap_or(root);
+            let mut name = if rel.as_os_str().is_empty() {
+                label.to_string()
+            } else {
+                join_label(label, rel)
+            };
+            if odoo_files.len() > 1 {
+                let file_name = found[o]
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                name = format!("{name} ({file_name})");
+            }
+            stacks.push(StackFiles {
+                name,
+                root: Some(root.clone()),
+                files,
+            });
+        }
+    }
+    let unclaimed: Vec<usize> = (0..found.len()).filter(|&i| !claimed[i]).collect();
+    if !unclaimed.is_empty() {
+        if stacks.is_empty() {
+            stacks.push(StackFiles {
+                name: label.to_string(),
+                root: Some(walk_root.to_path_buf()),
+                files: unclaimed,
+            });
+        } else {
+            for s in &mut stacks {
+                s.files.extend(unclaimed.iter().copied());
+            }
+        }
+    }
+    stacks
+}
+
+fn join_label(label: &str, rel: &Path) -> String {
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    if label == "." || label.is_empty() {
+        rel
+    } else {
+        format!("{}/{rel}", label.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(name: &str, text: &str) -> Option<FileKind> {
+        sniff(Path::new(name), text)
+    }
+
+    #[test]
+    fn sniffs_by_content_over_name() {
+        assert_eq!(
+            kind(
+                "nginx/conf.d/odoo.conf",
+                "server {\n listen 80;\n location / { proxy_pass http://odoo:8069; }\n}\n"
+            ),
+            Some(FileKind::Nginx)
+        );
+        assert_eq!(
+            kind("config/odoo.conf", "[options]\naddons_path = /mnt\n"),
+            Some(FileKind::OdooConf)
+        );
+        assert_eq!(
+            kind("conf.d/20-database.conf", "[options]\ndb_host = db\n"),
+            Some(FileKind::OdooConf)
+        );
+        assert_eq!(
+            kind("etc/odoo-server.conf", "[options]\n"),
+            Some(FileKind::OdooConf)
+        );
+        assert_eq!(
+            kind(
+                "sites-available/odoo",
+                "upstream odoo {\n server 127.0.0.1:8069;\n}\n"
+            ),
+            Some(FileKind::Nginx)
+        );
+        assert_eq!(
+            kind(
+                "postgresql.conf",
+                "max_connections = 100\nshared_buffers = 128MB\n"
+            ),
+            Some(FileKind::Postgresql)
+        );
+        assert_eq!(
+            kind(
+                "odoo.service",
+                "[Unit]\nDescription=Odoo\n[Service]\nExecStart=/usr/bin/odoo\n"
+            ),
+            Some(FileKind::Systemd)
+        );
+        assert_eq!(
+            kind("limits.conf", "odoo soft nofile 65536\n"),
+            Some(FileKind::Limits)
+        );
+        assert_eq!(
+            kind(
+                "docker-compose.yml",
+                "services:\n  odoo:\n    image: odoo:17\n"
+            ),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(kind("random.yml", "steps:\n  - run: x\n"), None);
+        assert_eq!(kind("notes.conf", "hello world\n"), None);
+    }
+
+    #[test]
+    fn candidate_names() {
+        assert!(is_candidate_name(Path::new("a/odoo.conf")));
+        assert!(is_candidate_name(Path::new("a/.odoorc")));
+        assert!(is_candidate_name(Path::new("a/sites-enabled/odoo")));
+        assert!(is_candidate_name(Path::new("a/odoo.conf.example")));
+        assert!(is_candidate_name(Path::new("a/docker-compose.yml")));
+        assert!(!is_candidate_name(Path::new("a/README.md")));
+        assert!(!is_candidate_name(Path::new("a/sites-enabled/README.md")));
+        assert!(!is_candidate_name(Path::new("a/script.sh")));
+    }
+
+    fn f(path: &str, kind: FileKind) -> Found {
+        Found {
+            path: PathBuf::from(path),
+            kind,
+            bytes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn groups_a_single_repo_stack() {
+        let found = vec![
+            f("/r/config/odoo.conf", FileKind::OdooConf),
+            f("/r/docker-compose.yml", FileKind::Compose),
+            f("/r/nginx/odoo.conf", FileKind::Nginx),
+        ];
+        let stacks = group(Path::new("/r"), &found, "r");
+        assert_eq!(stacks.len(), 1);
+        assert_eq!(stacks[0].root.as_deref(), Some(Path::new("/r")));
+        assert_eq!(stacks[0].files, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn groups_environments_and_shares_the_rest() {
+        let found = vec![
+            f("/r/envs/prod/odoo.conf", FileKind::OdooConf),
+            f("/r/envs/prod/nginx.conf", FileKind::Nginx),
+            f("/r/envs/staging/odoo.conf", FileKind::OdooConf),
+            f("/r/envs/staging/nginx/site", FileKind::Nginx),
+            f("/r/limits.conf", FileKind::Limits),
+        ];
+        let stacks = group(Path::new("/r"), &found, ".");
+        assert_eq!(stacks.len(), 2);
+        assert_eq!(stacks[0].name, "envs/prod");
+        assert_eq!(stacks[0].files, vec![0, 1, 4]);
+        assert_eq!(stacks[1].name, "envs/staging");
+        assert_eq!(stacks[1].files, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn files_without_odoo_form_one_stack() {
+        let found = vec![
+            f("/r/a.conf", FileKind::Nginx),
+            f("/r/b/c.conf", FileKind::Nginx),
+        ];
+        let stacks = group(Path::new("/r"), &found, "r");
+        assert_eq!(stacks.len(), 1);
+        assert_eq!(stacks[0].files, vec![0, 1]);
+    }
+}

@@ -1,0 +1,150 @@
+//! The set of files one run reads, each with its kind and its syntax tree.
+
+use crate::formats::{SyntaxError, odoo_conf};
+use crate::source::{FileId, SourceFile};
+use std::path::{Path, PathBuf};
+
+/// What a file is, sniffed from its name and content.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum FileKind {
+    OdooConf,
+    Nginx,
+    Postgresql,
+    Limits,
+    Systemd,
+    Compose,
+    DotEnv,
+}
+
+impl FileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::OdooConf => "odoo.conf",
+            FileKind::Nginx => "nginx",
+            FileKind::Postgresql => "postgresql.conf",
+            FileKind::Limits => "limits.conf",
+            FileKind::Systemd => "systemd unit",
+            FileKind::Compose => "docker-compose",
+            FileKind::DotEnv => ".env",
+        }
+    }
+    /// Names accepted on the command line and in odoo-lint.toml.
+    pub fn parse(s: &str) -> Option<FileKind> {
+        Some(match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "odoo" | "odoo.conf" | "odoo-conf" => FileKind::OdooConf,
+            "nginx" => FileKind::Nginx,
+            "postgresql" | "postgres" | "postgresql.conf" | "pg" => FileKind::Postgresql,
+            "limits" | "limits.conf" => FileKind::Limits,
+            "systemd" | "unit" | "service" => FileKind::Systemd,
+            "compose" | "docker-compose" => FileKind::Compose,
+            "env" | ".env" | "dotenv" => FileKind::DotEnv,
+            _ => return None,
+        })
+    }
+}
+
+/// A file's syntax tree.
+#[derive(Debug)]
+pub enum Syntax {
+    OdooConf(odoo_conf::OdooConf),
+    /// A kind this build recognises but does not parse yet.
+    Unparsed,
+}
+
+/// One file of the run.
+#[derive(Debug)]
+pub struct FileEntry {
+    pub source: SourceFile,
+    pub kind: FileKind,
+    pub syntax: Syntax,
+    /// Errors of the format's own syntax (rule OL001), beside those a tree records itself.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Every file of one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct FileSet {
+    entries: Vec<FileEntry>,
+}
+
+impl FileSet {
+    pub fn new() -> Self {
+        FileSet::default()
+    }
+
+    /// Adds a file and parses it as `kind`.
+    pub fn add(&mut self, source: SourceFile, kind: FileKind) -> FileId {
+        let (syntax, errors) = parse(&source, kind);
+        let id = FileId(self.entries.len() as u32);
+        self.entries.push(FileEntry {
+            source,
+            kind,
+            syntax,
+            errors,
+        });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &FileEntry {
+        &self.entries[id.0 as usize]
+    }
+
+    pub fn source(&self, id: FileId) -> &SourceFile {
+        &self.entries[id.0 as usize].source
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        (0..self.entries.len()).map(|i| FileId(i as u32))
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.entries
+            .iter()
+            .position(|e| e.source.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn odoo_conf(&self, id: FileId) -> Option<&odoo_conf::OdooConf> {
+        match &self.get(id).syntax {
+            Syntax::OdooConf(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Paths of all files, for messages.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.entries.iter().map(|e| e.source.path.clone()).collect()
+    }
+}
+
+fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
+    match kind {
+        FileKind::OdooConf => {
+            let conf = odoo_conf::parse(source);
+            let mut errors = Vec::new();
+            if let Some(&at) = source.invalid.first() {
+                // Python opens the file as UTF-8 text; the first bad byte raises
+                // UnicodeDecodeError, which Odoo does not catch.
+                let byte = source.bytes[at as usize];
+                errors.push(
+                    SyntaxError::new(
+                        crate::source::TextRange::new(at as usize, at as usize + 1),
+                        format!("byte 0x{byte:02X} is not valid UTF-8: Python cannot decode this file and Odoo does not start"),
+                    )
+                    .with_label("not UTF-8")
+                    .with_help("save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
+                );
+            }
+            (Syntax::OdooConf(conf), errors)
+        }
+        _ => (Syntax::Unparsed, Vec::new()),
+    }
+}

@@ -1,0 +1,147 @@
+//! `--format json`: exactly one JSON object with every diagnostic and a summary.
+//!
+//! ```text
+//! {"version":1,"diagnostics":[{"code","name","severity","message","path","line","column",
+//!  "end_line","end_column","labels":[{"path","line","column","message"}],"help",
+//!  "fix":{"applicability","edits":[{"path","start","end","replacement"}]} | null}],
+//!  "summary":{"files","stacks","errors","warnings","infos","fixable"}}
+//! ```
+//! Lines and columns are 1-based (columns in characters); `start`/`end` of edits are byte
+//! offsets in the original file.
+
+use crate::diagnostic::Diagnostic;
+use crate::files::FileSet;
+use crate::lint::Counts;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    labels: Vec<JsonLabel<'a>>,
+    help: Option<&'a str>,
+    notes: &'a [String],
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    title: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: &'a str,
+    start: u32,
+    end: u32,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    stacks: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    fixable: usize,
+}
+
+pub fn render(
+    files: &FileSet,
+    diags: &[Diagnostic],
+    counts: Counts,
+    stacks: usize,
+    file_count: usize,
+) -> String {
+    let diagnostics = diags
+        .iter()
+        .map(|d| {
+            let src = files.source(d.primary.span.file);
+            let start = src.line_col(d.primary.span.range.start as usize);
+            let end = src.line_col(d.primary.span.range.end as usize);
+            JsonDiagnostic {
+                code: d.code,
+                name: d.name,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                path: &src.display,
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                labels: d
+                    .labels()
+                    .map(|l| {
+                        let s = files.source(l.span.file);
+                        let a = s.line_col(l.span.range.start as usize);
+                        let b = s.line_col(l.span.range.end as usize);
+                        JsonLabel {
+                            path: &s.display,
+                            line: a.line,
+                            column: a.column,
+                            end_line: b.line,
+                            end_column: b.column,
+                            message: &l.message,
+                        }
+                    })
+                    .collect(),
+                help: d.help.as_deref(),
+                notes: &d.notes,
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability.as_str(),
+                    title: &f.title,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            path: &files.source(e.file).display,
+                            start: e.range.start,
+                            end: e.range.end,
+                            replacement: &e.replacement,
+                        })
+                        .collect(),
+                }),
+            }
+        })
+        .collect();
+    let out = Output {
+        version: 1,
+        diagnostics,
+        summary: Summary {
+            files: file_count,
+            stacks,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            fixable: counts.fixable,
+        },
+    };
+    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

@@ -1,0 +1,42 @@
+//! The stack: the files of one deployment read together, with the host they run on and the
+//! Odoo version they are for. Rules look at a stack, never at files on disk.
+
+pub mod version;
+
+use crate::files::{FileKind, FileSet};
+use crate::host::HostFacts;
+use crate::source::FileId;
+use std::path::PathBuf;
+
+pub use version::{OdooVersion, VersionSource};
+
+/// One deployment.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub name: String,
+    pub root: Option<PathBuf>,
+    pub files: Vec<FileId>,
+    pub host: HostFacts,
+    pub version: OdooVersion,
+}
+
+impl Stack {
+    /// The stack's files of one kind, in order.
+    pub fn files_of<'a>(
+        &'a self,
+        fs: &'a FileSet,
+        kind: FileKind,
+    ) -> impl Iterator<Item = FileId> + 'a {
+        self.files
+            .iter()
+            .copied()
+            .filter(move |&f| fs.get(f).kind == kind)
+    }
+
+    /// The file stack-wide findings point at: the first odoo.conf, else the first file.
+    pub fn anchor(&self, fs: &FileSet) -> Option<FileId> {
+        self.files_of(fs, FileKind::OdooConf)
+            .next()
+            .or_else(|| self.files.first().copied())
+    }
+}

@@ -1,0 +1,284 @@
+//! From what the user named to stacks ready to check: discover the files, read and parse each
+//! one once, group them into stacks, and give each stack its host facts and Odoo version.
+
+use crate::config::{self, Config};
+use crate::discover::{self, DiscoverError, Found, StackFiles};
+use crate::files::{FileKind, FileSet};
+use crate::host::{self, Fact, FactOrigin, HostFacts};
+use crate::source::{FileId, SourceFile};
+use crate::stack::{Stack, version};
+use crate::units::Bytes;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What to read and how.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    /// Kinds forced for given paths (`--kind nginx=PATH`).
+    pub kinds: Vec<(FileKind, PathBuf)>,
+    pub cpus: Option<u32>,
+    pub memory: Option<Bytes>,
+    pub odoo_version: Option<u32>,
+    /// Read this machine's CPUs and memory.
+    pub system: bool,
+}
+
+/// Everything one run reads.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub files: FileSet,
+    pub stacks: Vec<Stack>,
+    /// Paths that could not be used (reported, exit code 2 when nothing else is left).
+    pub errors: Vec<DiscoverError>,
+}
+
+struct Loader {
+    files: FileSet,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl Loader {
+    fn add(&mut self, found: &Found) -> FileId {
+        let key = canonical(&found.path);
+        if let Some(&id) = self.by_path.get(&key) {
+            return id;
+        }
+        let id = self.files.add(
+            SourceFile::new(found.path.clone(), found.bytes.clone()),
+            found.kind,
+        );
+        self.by_path.insert(key, id);
+        id
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Builds the workspace for `inputs` under `config`.
+pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
+    let mut errors = Vec::new();
+    let mut loader = Loader {
+        files: FileSet::new(),
+        by_path: HashMap::new(),
+    };
+    let mut groups: Vec<(StackFiles, Vec<FileId>, Option<&config::StackSection>)> = Vec::new();
+
+    // Stacks named in odoo-lint.toml claim their files first.
+    let base = config.base_dir();
+    let mut claimed: Vec<PathBuf> = Vec::new();
+    for section in &config.file.stack {
+        let mut ids = Vec::new();
+        for pattern in &section.files {
+            for path in expand(&base, pattern) {
+                match discover::read_named(&path, forced_kind(inputs, &path)) {
+                    Ok(found) => {
+                        claimed.push(canonical(&found.path));
+                        ids.push(loader.add(&found));
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        let sf = StackFiles {
+            name: section.name.clone(),
+            root: Some(base.clone()),
+            files: Vec::new(),
+        };
+        groups.push((sf, ids, Some(section)));
+    }
+
+    let mut named_files: Vec<FileId> = Vec::new();
+    for path in &inputs.paths {
+        if path.is_dir() {
+            let found: Vec<Found> = discover::walk(path, &mut errors)
+                .into_iter()
+                .filter(|f| !claimed.contains(&canonical(&f.path)))
+                .filter(|f| !is_excluded(config, &f.path))
+                .collect();
+            let label = crate::source::display_path(path);
+            for sf in discover::group(path, &found, if label.is_empty() { "." } else { &label }) {
+                let ids = sf.files.iter().map(|&i| loader.add(&found[i])).collect();
+                groups.push((sf, ids, None));
+            }
+        } else {
+            match discover::read_named(path, forced_kind(inputs, path)) {
+                Ok(found) => {
+                    let id = loader.add(&found);
+                    if !named_files.contains(&id) {
+                        named_files.push(id);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if !named_files.is_empty() {
+        let name = if named_files.len() == 1 {
+            loader.files.source(named_files[0]).display.clone()
+        } else {
+            "named files".to_string()
+        };
+        groups.push((
+            StackFiles {
+                name,
+                root: None,
+                files: Vec::new(),
+            },
+            named_files,
+            None,
+        ));
+    }
+
+    let files = loader.files;
+    let live = inputs.system
+        || files
+            .ids()
+            .any(|id| files.source(id).path.starts_with("/etc"));
+    let detected = if live {
+        host::detect()
+    } else {
+        HostFacts::default()
+    };
+    let flags = HostFacts {
+        cpus: inputs.cpus.map(|value| Fact {
+            value,
+            origin: FactOrigin::Flag("--cpus"),
+        }),
+        memory: inputs.memory.map(|value| Fact {
+            value,
+            origin: FactOrigin::Flag("--memory"),
+        }),
+    };
+    let global_host = config.host().unwrap_or_default();
+    let mut stacks = Vec::new();
+    for (sf, ids, section) in groups {
+        if ids.is_empty() {
+            continue;
+        }
+        let stack_host = section
+            .and_then(|s| s.host.as_ref())
+            .and_then(|h| config::host_facts(h, &config.display()).ok())
+            .unwrap_or_default();
+        let host = flags.clone().or(&stack_host).or(&global_host).or(&detected);
+        let configured = inputs
+            .odoo_version
+            .map(|v| (v, "--odoo-version".to_string()))
+            .or_else(|| {
+                section
+                    .and_then(|s| s.odoo_version)
+                    .map(|v| (v, format!("stack `{}` in {}", sf.name, config.display())))
+            })
+            .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
+        let version = version::detect(&files, &ids, configured);
+        stacks.push(Stack {
+            name: sf.name,
+            root: sf.root,
+            files: ids,
+            host,
+            version,
+        });
+    }
+    Workspace {
+        files,
+        stacks,
+        errors,
+    }
+}
+
+fn forced_kind(inputs: &Inputs, path: &Path) -> Option<FileKind> {
+    let c = canonical(path);
+    inputs
+        .kinds
+        .iter()
+        .find(|(_, p)| canonical(p) == c)
+        .map(|(k, _)| *k)
+}
+
+fn is_excluded(config: &Config, path: &Path) -> bool {
+    if config.file.exclude.is_empty() {
+        return false;
+    }
+    let base = config.base_dir();
+    let rel = path.strip_prefix(&base).unwrap_or(path);
+    config
+        .file
+        .exclude
+        .iter()
+        .any(|g| glob_match(g, &rel.to_string_lossy()) || glob_match(g, &path.to_string_lossy()))
+}
+
+/// Expands a path or glob relative to `base`.
+fn expand(base: &Path, pattern: &str) -> Vec<PathBuf> {
+    let full = if Path::new(pattern).is_absolute() {
+        PathBuf::from(pattern)
+    } else {
+        base.join(pattern)
+    };
+    if !pattern.contains(['*', '?', '[']) {
+        return vec![full];
+    }
+    let full_s = full.to_string_lossy().into_owned();
+    // walk from the longest literal prefix directory
+    let literal: String = full_s
+        .chars()
+        .take_while(|c| !matches!(c, '*' | '?' | '['))
+        .collect();
+    let root = Path::new(&literal)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(&root)
+        .hidden(false)
+        .git_ignore(false)
+        .build()
+        .flatten()
+    {
+        if entry.file_type().is_some_and(|t| t.is_file())
+            && glob_match(&full_s, &entry.path().to_string_lossy())
+        {
+            out.push(entry.path().to_path_buf());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A small glob matcher: `*` within a path segment, `**` across segments, `?` one character.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    fn inner(p: &[u8], s: &[u8]) -> bool {
+        if p.is_empty() {
+            return s.is_empty();
+        }
+        if p.starts_with(b"**") {
+            let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+            return (0..=s.len()).any(|i| inner(rest, &s[i..]));
+        }
+        match p[0] {
+            b'*' => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| inner(&p[1..], &s[i..])),
+            b'?' => !s.is_empty() && s[0] != b'/' && inner(&p[1..], &s[1..]),
+            c => !s.is_empty() && s[0] == c && inner(&p[1..], &s[1..]),
+        }
+    }
+    inner(pattern.as_bytes(), path.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("envs/*/odoo.conf", "envs/prod/odoo.conf"));
+        assert!(!glob_match("envs/*/odoo.conf", "envs/prod/x/odoo.conf"));
+        assert!(glob_match("**/odoo.conf", "a/b/odoo.conf"));
+        assert!(glob_match("**/odoo.conf", "odoo.conf"));
+        assert!(glob_match("legacy/**", "legacy/a/b.conf"));
+        assert!(glob_match("a?c", "abc"));
+    }
+}
