@@ -4,7 +4,7 @@
 //! something is, 2 for usage and I/O errors. A panic is a bug: it is caught and exits 2.
 
 use crate::config::{self, Config, FailOn};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::files::FileKind;
 use crate::lint::{self, Selection};
 use crate::render::{self, full::Style};
@@ -67,12 +67,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format
-    #[arg(
-        long,
-        value_enum,
-        default_value = "full",
-        env = "ODOO_LINT_OUTPUT_FORMAT"
-    )]
+    #[arg(long, value_enum, default_value = "full", env = "ODOO_LINT_OUTPUT_FORMAT")]
     pub format: Format,
 
     /// CPUs of the host the stack runs on
@@ -126,6 +121,22 @@ pub struct CheckArgs {
     /// Print only the findings, no summary
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Print the fixes as a unified diff instead of applying them (exit 1 if there is one)
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// Apply the safe fixes, then report what remains
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply (or show) fixes that change capacity or behaviour
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// With --fix: exit 1 when a fix was applied, even if nothing remains (for hooks)
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
 }
 
 #[derive(Args, Debug)]
@@ -141,10 +152,7 @@ pub struct RulesArgs {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         let payload = info
             .payload()
             .downcast_ref::<&str>()
@@ -191,11 +199,7 @@ fn out(s: &str) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let config = if args.isolated {
         Config::default()
     } else if let Some(path) = &args.config {
@@ -210,15 +214,9 @@ fn check(args: CheckArgs) -> ExitCode {
             None => Config::default(),
         }
     };
-    let memory = match args
-        .memory
-        .as_deref()
-        .map(|m| parse_human_bytes(m).ok_or(m))
-    {
+    let memory = match args.memory.as_deref().map(|m| parse_human_bytes(m).ok_or(m)) {
         Some(Err(m)) => {
-            return usage_error(format!(
-                "--memory {m}: not a size (try 16GiB, 16G or 512MiB)"
-            ));
+            return usage_error(format!("--memory {m}: not a size (try 16GiB, 16G or 512MiB)"));
         }
         Some(Ok(b)) => Some(b),
         None => None,
@@ -233,18 +231,12 @@ fn check(args: CheckArgs) -> ExitCode {
             return usage_error(format!("--kind {k}: expected KIND=PATH"));
         };
         let Some(kind) = FileKind::parse(kind) else {
-            return usage_error(format!(
-                "--kind {k}: unknown kind `{kind}` (odoo, nginx, postgresql, limits, systemd, compose)"
-            ));
+            return usage_error(format!("--kind {k}: unknown kind `{kind}` (odoo, nginx, postgresql, limits, systemd, compose)"));
         };
         kinds.push((kind, PathBuf::from(path)));
         extra_paths.push(PathBuf::from(path));
     }
-    let mut all_paths = if args.paths.is_empty() && !extra_paths.is_empty() {
-        Vec::new()
-    } else {
-        paths
-    };
+    let mut all_paths = if args.paths.is_empty() && !extra_paths.is_empty() { Vec::new() } else { paths };
     for p in extra_paths {
         if !all_paths.contains(&p) {
             all_paths.push(p);
@@ -259,16 +251,8 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let selection = Selection {
-        select: if args.select.is_empty() {
-            config.file.select.clone().unwrap_or_default()
-        } else {
-            args.select.clone()
-        },
-        extend_select: [
-            config.file.extend_select.clone(),
-            args.extend_select.clone(),
-        ]
-        .concat(),
+        select: if args.select.is_empty() { config.file.select.clone().unwrap_or_default() } else { args.select.clone() },
+        extend_select: [config.file.extend_select.clone(), args.extend_select.clone()].concat(),
         ignore: [config.file.ignore.clone(), args.ignore.clone()].concat(),
         severity: config.severities().unwrap_or_default(),
     };
@@ -290,116 +274,172 @@ fn check(args: CheckArgs) -> ExitCode {
         memory,
         odoo_version: args.odoo_version,
         system: args.system,
+        overlay: Default::default(),
     };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    if args.diff || args.fix {
+        return fix_or_diff(&args, &inputs, &config, &selection, fail_on, color);
+    }
     let ws = workspace::build(&inputs, &config);
     for e in &ws.errors {
         eprintln!("odoo-lint: {e}");
     }
     if ws.files.is_empty() {
-        if ws.errors.is_empty() {
-            eprintln!(
-                "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)",
-                inputs
-                    .paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-        return ExitCode::from(2);
+        return no_files(&inputs, &ws);
     }
     let diags = lint::lint(&ws.files, &ws.stacks, &selection);
-    let counts = lint::count(&diags);
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let width = if std::io::stdout().is_terminal() {
-        terminal_width().unwrap_or(100)
-    } else {
-        100
-    };
-    let summary = render::summary(counts, ws.stacks.len(), ws.files.len());
-    match args.format {
-        Format::Full => {
-            let style = Style {
-                color,
-                unicode: true,
-                width,
-            };
-            let mut text = String::new();
-            for d in &diags {
-                text.push_str(&render::full::render(&ws.files, d, style));
-                text.push('\n');
-            }
-            if !args.quiet {
-                text.push_str(&summary);
-                text.push('\n');
-            }
-            out(&text);
-        }
-        Format::Concise => {
-            let mut text = String::new();
-            for d in &diags {
-                text.push_str(&render::concise::render(&ws.files, d));
-                text.push('\n');
-            }
-            if !args.quiet {
-                text.push_str(&summary);
-                text.push('\n');
-            }
-            out(&text);
-        }
-        Format::Json => {
-            let mut text =
-                render::json::render(&ws.files, &diags, counts, ws.stacks.len(), ws.files.len());
-            text.push('\n');
-            out(&text);
-        }
-    }
+    report(&args, &ws, &diags, color, None);
     if !ws.errors.is_empty() {
         return ExitCode::from(2);
     }
     exit_code(&diags, fail_on)
 }
 
-fn exit_code(diags: &[Diagnostic], fail_on: FailOn) -> ExitCode {
-    if diags.iter().any(|d| fail_on.fails(d.severity)) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
+    if ws.errors.is_empty() {
+        eprintln!(
+            "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)",
+            inputs.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
     }
+    ExitCode::from(2)
+}
+
+/// Prints the findings in the chosen format, with the summary line.
+fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], color: bool, fixed_line: Option<String>) {
+    let counts = lint::count(diags);
+    let width = if std::io::stdout().is_terminal() { terminal_width().unwrap_or(100) } else { 100 };
+    let mut summary = render::summary(counts, ws.stacks.len(), ws.files.len());
+    if let Some(f) = fixed_line {
+        summary = format!("{f}; {summary}");
+    }
+    let mut text = String::new();
+    match args.format {
+        Format::Full => {
+            let style = Style { color, unicode: true, width };
+            for d in diags {
+                text.push_str(&render::full::render(&ws.files, d, style));
+                text.push('\n');
+            }
+        }
+        Format::Concise => {
+            for d in diags {
+                text.push_str(&render::concise::render(&ws.files, d));
+                text.push('\n');
+            }
+        }
+        Format::Json => {
+            text = render::json::render(&ws.files, diags, counts, ws.stacks.len(), ws.files.len());
+            text.push('\n');
+            out(&text);
+            return;
+        }
+    }
+    if !args.quiet {
+        text.push_str(&summary);
+        text.push('\n');
+    }
+    out(&text);
+}
+
+fn fix_or_diff(
+    args: &CheckArgs,
+    inputs: &Inputs,
+    config: &Config,
+    selection: &Selection,
+    fail_on: FailOn,
+    color: bool,
+) -> ExitCode {
+    let level = if args.unsafe_fixes { Applicability::Unsafe } else { Applicability::Safe };
+    let fixed = crate::fix::run(inputs, config, selection, level);
+    for e in &fixed.workspace.errors {
+        eprintln!("odoo-lint: {e}");
+    }
+    if fixed.workspace.files.is_empty() {
+        return no_files(inputs, &fixed.workspace);
+    }
+    for r in &fixed.refused {
+        eprintln!("odoo-lint: {r}");
+    }
+    let mut codes: Vec<&str> = fixed.files.values().flat_map(|f| f.codes.iter().map(|c| c.2)).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if args.diff {
+        let mut text = String::new();
+        for f in fixed.files.values() {
+            text.push_str(&crate::fix::unified_diff(&f.display, &f.original, &f.fixed, &f.codes));
+        }
+        out(&text);
+        if !args.quiet {
+            let unsafe_hint = if !args.unsafe_fixes
+                && fixed.remaining.iter().any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Unsafe))
+            {
+                " (more with --unsafe-fixes)"
+            } else {
+                ""
+            };
+            if fixed.files.is_empty() {
+                eprintln!("odoo-lint: no fixes to apply{unsafe_hint}");
+            } else {
+                eprintln!(
+                    "odoo-lint: {} fixes in {} files would apply: {}{unsafe_hint}",
+                    fixed.applied,
+                    fixed.files.len(),
+                    codes.join(", ")
+                );
+            }
+        }
+        return if fixed.files.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    let mut failed = false;
+    for (path, f) in &fixed.files {
+        if let Err(e) = crate::fix::write_atomic(path, &f.fixed) {
+            eprintln!("odoo-lint: could not write the fixes: {e}");
+            failed = true;
+        }
+    }
+    let line = if fixed.files.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "fixed {} in {} ({})",
+            render::plural(fixed.applied, "problem"),
+            render::plural(fixed.files.len(), "file"),
+            codes.join(", ")
+        ))
+    };
+    report(args, &fixed.workspace, &fixed.remaining, color, line);
+    if failed || !fixed.workspace.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    if args.exit_non_zero_on_fix && !fixed.files.is_empty() {
+        return ExitCode::from(1);
+    }
+    exit_code(&fixed.remaining, fail_on)
+}
+
+fn exit_code(diags: &[Diagnostic], fail_on: FailOn) -> ExitCode {
+    if diags.iter().any(|d| fail_on.fails(d.severity)) { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|&w: &usize| w >= 40)
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &usize| w >= 40)
 }
 
 fn rules(args: RulesArgs) -> ExitCode {
     let symptom = match args.symptom.as_deref().map(|s| Symptom::parse(s).ok_or(s)) {
         Some(Err(s)) => {
             let all: Vec<&str> = Symptom::ALL.iter().map(|s| s.as_str()).collect();
-            return usage_error(format!(
-                "unknown symptom `{s}` (one of: {})",
-                all.join(", ")
-            ));
+            return usage_error(format!("unknown symptom `{s}` (one of: {})", all.join(", ")));
         }
         Some(Ok(s)) => Some(s),
         None => None,
     };
-    let list: Vec<_> = REGISTRY
-        .iter()
-        .map(|r| r.meta())
-        .filter(|m| symptom.is_none_or(|s| m.symptoms.contains(&s)))
-        .collect();
+    let list: Vec<_> = REGISTRY.iter().map(|r| r.meta()).filter(|m| symptom.is_none_or(|s| m.symptoms.contains(&s))).collect();
     match args.format.as_str() {
         "json" => {
             let items: Vec<serde_json::Value> = list
@@ -411,16 +451,10 @@ fn rules(args: RulesArgs) -> ExitCode {
                     })
                 })
                 .collect();
-            out(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&items).unwrap_or_default()
-            ));
+            out(&format!("{}\n", serde_json::to_string_pretty(&items).unwrap_or_default()));
         }
         "text" => {
-            let mut text = format!(
-                "{:<6} {:<32} {:<8} {:<7} {}\n",
-                "code", "name", "severity", "fix", "fires when"
-            );
+            let mut text = format!("{:<6} {:<32} {:<8} {:<7} {}\n", "code", "name", "severity", "fix", "fires when");
             for m in list {
                 text.push_str(&format!(
                     "{:<6} {:<32} {:<8} {:<7} {}\n",
@@ -457,12 +491,7 @@ fn rule(code: &str) -> ExitCode {
         None => {
             let names: Vec<&str> = REGISTRY.iter().map(|r| r.meta().name).collect();
             let close = crate::suggest::closest(code, &names);
-            usage_error(format!(
-                "no rule `{code}`{}",
-                close
-                    .map(|c| format!("; did you mean `{c}`?"))
-                    .unwrap_or_default()
-            ))
+            usage_error(format!("no rule `{code}`{}", close.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default()))
         }
     }
 }

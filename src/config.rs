@@ -71,11 +71,7 @@ pub struct Config {
 impl Config {
     /// The directory relative paths in the file are resolved against.
     pub fn base_dir(&self) -> PathBuf {
-        self.path
-            .as_ref()
-            .and_then(|p| p.parent())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."))
+        self.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     }
 
     pub fn fail_on(&self) -> Result<Option<FailOn>, String> {
@@ -90,10 +86,7 @@ impl Config {
     }
 
     pub fn display(&self) -> String {
-        self.path
-            .as_deref()
-            .map(crate::source::display_path)
-            .unwrap_or_else(|| FILE_NAME.to_string())
+        self.path.as_deref().map(crate::source::display_path).unwrap_or_else(|| FILE_NAME.to_string())
     }
 
     /// Severity overrides, validated.
@@ -104,27 +97,18 @@ impl Config {
             .map(|(code, sev)| {
                 Severity::parse(sev)
                     .map(|s| (code.clone(), s))
-                    .ok_or_else(|| {
-                        format!(
-                            "{}: severity of {code} must be error, warning or info, not `{sev}`",
-                            self.display()
-                        )
-                    })
+                    .ok_or_else(|| format!("{}: severity of {code} must be error, warning or info, not `{sev}`", self.display()))
             })
             .collect()
     }
 }
 
 pub fn host_facts(h: &HostSection, origin: &str) -> Result<HostFacts, String> {
-    let cpus = h.cpus.map(|c| Fact {
-        value: c,
-        origin: FactOrigin::Config(origin.to_string()),
-    });
+    let cpus = h.cpus.map(|c| Fact { value: c, origin: FactOrigin::Config(origin.to_string()) });
     let memory = match &h.memory {
         Some(m) => Some(Fact {
-            value: parse_human_bytes(m).ok_or_else(|| {
-                format!("{origin}: [host] memory = \"{m}\" is not a size (try \"16GiB\")")
-            })?,
+            value: parse_human_bytes(m)
+                .ok_or_else(|| format!("{origin}: [host] memory = \"{m}\" is not a size (try \"16GiB\")"))?,
             origin: FactOrigin::Config(origin.to_string()),
         }),
         None => None,
@@ -161,16 +145,8 @@ impl FailOn {
 
 /// Finds odoo-lint.toml in `start` (a directory, or a file's directory) or its ancestors.
 pub fn find(start: &Path) -> Option<PathBuf> {
-    let abs = if start.is_absolute() {
-        start.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(start)
-    };
-    let mut dir = if abs.is_dir() {
-        abs
-    } else {
-        abs.parent()?.to_path_buf()
-    };
+    let abs = if start.is_absolute() { start.to_path_buf() } else { std::env::current_dir().ok()?.join(start) };
+    let mut dir = if abs.is_dir() { abs } else { abs.parent()?.to_path_buf() };
     loop {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
@@ -185,17 +161,9 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 /// Reads and validates an odoo-lint.toml.
 pub fn load(path: &Path) -> Result<Config, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        format!(
-            "{}: {}",
-            crate::source::display_path(path),
-            e.to_string().trim_end()
-        )
-    })?;
-    let config = Config {
-        path: Some(path.to_path_buf()),
-        file,
-    };
+    let file: ConfigFile =
+        toml::from_str(&text).map_err(|e| format!("{}: {}", crate::source::display_path(path), e.to_string().trim_end()))?;
+    let config = Config { path: Some(path.to_path_buf()), file };
     config.fail_on()?;
     config.host()?;
     config.severities()?;
@@ -233,21 +201,13 @@ mod tests {
         .unwrap();
         assert_eq!(f.odoo_version, Some(17));
         assert_eq!(f.stack[0].host.as_ref().unwrap().cpus, Some(8));
-        let c = Config {
-            path: None,
-            file: f,
-        };
-        assert_eq!(
-            c.host().unwrap().memory.unwrap().value,
-            crate::units::Bytes::gib(8)
-        );
+        let c = Config { path: None, file: f };
+        assert_eq!(c.host().unwrap().memory.unwrap().value, crate::units::Bytes::gib(8));
     }
 
     #[test]
     fn rejects_unknown_keys() {
-        let err = toml::from_str::<ConfigFile>("selec = []")
-            .unwrap_err()
-            .to_string();
+        let err = toml::from_str::<ConfigFile>("selec = []").unwrap_err().to_string();
         assert!(err.contains("unknown field `selec`"), "{err}");
     }
 }

@@ -68,25 +68,13 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(file: FileId, range: TextRange, replacement: impl Into<String>) -> Edit {
-        Edit {
-            file,
-            range,
-            replacement: replacement.into(),
-        }
+        Edit { file, range, replacement: replacement.into() }
     }
     pub fn insert(file: FileId, at: usize, text: impl Into<String>) -> Edit {
-        Edit {
-            file,
-            range: TextRange::empty(at),
-            replacement: text.into(),
-        }
+        Edit { file, range: TextRange::empty(at), replacement: text.into() }
     }
     pub fn delete(file: FileId, range: TextRange) -> Edit {
-        Edit {
-            file,
-            range,
-            replacement: String::new(),
-        }
+        Edit { file, range, replacement: String::new() }
     }
 }
 
@@ -101,18 +89,10 @@ pub struct Fix {
 
 impl Fix {
     pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            title: title.into(),
-            applicability: Applicability::Safe,
-            edits,
-        }
+        Fix { title: title.into(), applicability: Applicability::Safe, edits }
     }
     pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
-        Fix {
-            title: title.into(),
-            applicability: Applicability::Unsafe,
-            edits,
-        }
+        Fix { title: title.into(), applicability: Applicability::Unsafe, edits }
     }
 }
 
@@ -125,10 +105,7 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Label {
-        Label {
-            span,
-            message: message.into(),
-        }
+        Label { span, message: message.into() }
     }
 }
 

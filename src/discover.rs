@@ -19,16 +19,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_WALK_FILE: u64 = 8 * 1024 * 1024;
 
 /// Directories never entered.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    "target",
-    "node_modules",
-    "__pycache__",
-    ".venv",
-    ".tox",
-];
+const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", "target", "node_modules", "__pycache__", ".venv", ".tox"];
 
 /// A file found during discovery.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,30 +67,15 @@ pub fn is_candidate_name(path: &Path) -> bool {
         return false;
     };
     let lower = name.to_ascii_lowercase();
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let parent = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
     if matches!(
         parent.as_str(),
-        "sites-available"
-            | "sites-enabled"
-            | "conf.d"
-            | "snippets"
-            | "limits.d"
-            | "http.d"
-            | "servers"
-            | "vhosts.d"
+        "sites-available" | "sites-enabled" | "conf.d" | "snippets" | "limits.d" | "http.d" | "servers" | "vhosts.d"
     ) || parent.ends_with(".service.d")
     {
         return !is_obviously_not_config(&lower);
     }
-    if matches!(
-        lower.as_str(),
-        ".odoorc" | ".openerp_serverrc" | ".env" | "odoorc" | "nginx" | "odoo"
-    ) {
+    if matches!(lower.as_str(), ".odoorc" | ".openerp_serverrc" | ".env" | "odoorc" | "nginx" | "odoo") {
         return true;
     }
     let ext = lower.rsplit('.').next().unwrap_or("");
@@ -119,9 +95,8 @@ pub fn is_candidate_name(path: &Path) -> bool {
 
 fn is_obviously_not_config(lower: &str) -> bool {
     const NOT: &[&str] = &[
-        ".md", ".rst", ".txt", ".py", ".pyc", ".sh", ".js", ".json", ".png", ".jpg", ".gif",
-        ".svg", ".pem", ".crt", ".key", ".gz", ".zip", ".tar", ".html", ".css", ".lua", ".csv",
-        ".xml", ".po", ".pot", ".sql", ".log",
+        ".md", ".rst", ".txt", ".py", ".pyc", ".sh", ".js", ".json", ".png", ".jpg", ".gif", ".svg", ".pem", ".crt", ".key",
+        ".gz", ".zip", ".tar", ".html", ".css", ".lua", ".csv", ".xml", ".po", ".pot", ".sql", ".log",
     ];
     NOT.iter().any(|e| lower.ends_with(e))
 }
@@ -227,26 +202,15 @@ const LIMIT_ITEMS: &[&str] = &[
 
 /// Tells a file's kind from its name and content; `None` when it is none of ours.
 pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let parent = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
     let path_lower = path.to_string_lossy().to_ascii_lowercase();
 
     if name == ".env" || name.ends_with(".env") && !name.contains("odoo") {
         return Some(FileKind::DotEnv);
     }
-    let yaml = name.ends_with(".yml")
-        || name.ends_with(".yaml")
-        || name.ends_with(".yml.example")
-        || name.ends_with(".yaml.example");
+    let yaml =
+        name.ends_with(".yml") || name.ends_with(".yaml") || name.ends_with(".yml.example") || name.ends_with(".yaml.example");
     if yaml {
         return has_top_level_services(text).then_some(FileKind::Compose);
     }
@@ -269,12 +233,7 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
     if name.starts_with("limits") || parent == "limits.d" {
         limits += 3;
     }
-    if path_lower.contains("nginx")
-        || matches!(
-            parent.as_str(),
-            "sites-available" | "sites-enabled" | "snippets"
-        )
-    {
+    if path_lower.contains("nginx") || matches!(parent.as_str(), "sites-available" | "sites-enabled" | "snippets") {
         nginx += 2;
     }
 
@@ -294,10 +253,7 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
             }
             continue;
         }
-        let first = line
-            .split(|c: char| c.is_whitespace() || c == '=' || c == ':')
-            .next()
-            .unwrap_or("");
+        let first = line.split(|c: char| c.is_whitespace() || c == '=' || c == ':').next().unwrap_or("");
         if line.ends_with(';') || line.ends_with('{') || line == "}" {
             nginx += 1;
             if matches!(
@@ -331,25 +287,13 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
                 && key.chars().all(|c| c.is_ascii_alphanumeric())
             {
                 systemd += 1;
-                if matches!(
-                    key,
-                    "ExecStart"
-                        | "User"
-                        | "Restart"
-                        | "LimitNOFILE"
-                        | "WantedBy"
-                        | "Description"
-                        | "Type"
-                ) {
+                if matches!(key, "ExecStart" | "User" | "Restart" | "LimitNOFILE" | "WantedBy" | "Description" | "Type") {
                     systemd += 2;
                 }
             }
         }
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() == 4
-            && matches!(fields[1], "soft" | "hard" | "-")
-            && LIMIT_ITEMS.contains(&fields[2])
-        {
+        if fields.len() == 4 && matches!(fields[1], "soft" | "hard" | "-") && LIMIT_ITEMS.contains(&fields[2]) {
             limits += 4;
         }
     }
@@ -369,8 +313,7 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
 fn has_top_level_services(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim_end();
-        l == "services:"
-            || l.starts_with("services:") && l[9..].trim_start().starts_with(['#', '{'])
+        l == "services:" || l.starts_with("services:") && l[9..].trim_start().starts_with(['#', '{'])
     })
 }
 
@@ -396,11 +339,7 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Found> {
         .sort_by_file_path(|a, b| a.cmp(b))
         .filter_entry(|e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir
-                && e.depth() > 0
-                && e.file_name()
-                    .to_str()
-                    .is_some_and(|n| SKIP_DIRS.contains(&n)))
+            !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
         })
         .build();
     for entry in walker {
@@ -444,11 +383,7 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Found> {
         }
         let text = String::from_utf8_lossy(&bytes);
         if let Some(kind) = sniff(path, &text) {
-            out.push(Found {
-                path: path.to_path_buf(),
-                kind,
-                bytes,
-            });
+            out.push(Found { path: path.to_path_buf(), kind, bytes });
         }
     }
     out
@@ -467,11 +402,7 @@ pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, Discover
             sniff(path, &text).ok_or_else(|| DiscoverError::UnknownKind(path.to_path_buf()))?
         }
     };
-    Ok(Found {
-        path: path.to_path_buf(),
-        kind,
-        bytes,
-    })
+    Ok(Found { path: path.to_path_buf(), kind, bytes })
 }
 
 /// Groups the files found under one checked directory into stacks (indices into `found`).
@@ -491,9 +422,7 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
         let mut root = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
         while root != walk_root && root.starts_with(walk_root) {
             let Some(parent) = root.parent() else { break };
-            let crowded = odoo_dirs
-                .iter()
-                .any(|d| d.starts_with(parent) && !d.starts_with(&root));
+            let crowded = odoo_dirs.iter().any(|d| d.starts_with(parent) && !d.starts_with(&root));
             if crowded {
                 break;
             }
@@ -511,11 +440,7 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
             .enumerate()
             .filter(|(_, f)| f.kind != FileKind::OdooConf && f.path.starts_with(root))
             // the deepest root holding the file takes it
-            .filter(|(_, f)| {
-                !root_list
-                    .iter()
-                    .any(|r| *r != root && r.starts_with(root) && f.path.starts_with(r))
-            })
+            .filter(|(_, f)| !root_list.iter().any(|r| *r != root && r.starts_with(root) && f.path.starts_with(r)))
             .map(|(i, _)| i)
             .collect();
         for &m in &members {
@@ -526,34 +451,18 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
             let mut files = vec![o];
             files.extend(members.iter().copied());
             let rel = root.strip_prefix(walk_root).unwrap_or(root);
-            let mut name = if rel.as_os_str().is_empty() {
-                label.to_string()
-            } else {
-                join_label(label, rel)
-            };
+            let mut name = if rel.as_os_str().is_empty() { label.to_string() } else { join_label(label, rel) };
             if odoo_files.len() > 1 {
-                let file_name = found[o]
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let file_name = found[o].path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 name = format!("{name} ({file_name})");
             }
-            stacks.push(StackFiles {
-                name,
-                root: Some(root.clone()),
-                files,
-            });
+            stacks.push(StackFiles { name, root: Some(root.clone()), files });
         }
     }
     let unclaimed: Vec<usize> = (0..found.len()).filter(|&i| !claimed[i]).collect();
     if !unclaimed.is_empty() {
         if stacks.is_empty() {
-            stacks.push(StackFiles {
-                name: label.to_string(),
-                root: Some(walk_root.to_path_buf()),
-                files: unclaimed,
-            });
+            stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
         } else {
             for s in &mut stacks {
                 s.files.extend(unclaimed.iter().copied());
@@ -565,11 +474,7 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
 
 fn join_label(label: &str, rel: &Path) -> String {
     let rel = rel.to_string_lossy().replace('\\', "/");
-    if label == "." || label.is_empty() {
-        rel
-    } else {
-        format!("{}/{rel}", label.trim_end_matches('/'))
-    }
+    if label == "." || label.is_empty() { rel } else { format!("{}/{rel}", label.trim_end_matches('/')) }
 }
 
 #[cfg(test)]
@@ -583,56 +488,20 @@ mod tests {
     #[test]
     fn sniffs_by_content_over_name() {
         assert_eq!(
-            kind(
-                "nginx/conf.d/odoo.conf",
-                "server {\n listen 80;\n location / { proxy_pass http://odoo:8069; }\n}\n"
-            ),
+            kind("nginx/conf.d/odoo.conf", "server {\n listen 80;\n location / { proxy_pass http://odoo:8069; }\n}\n"),
             Some(FileKind::Nginx)
         );
+        assert_eq!(kind("config/odoo.conf", "[options]\naddons_path = /mnt\n"), Some(FileKind::OdooConf));
+        assert_eq!(kind("conf.d/20-database.conf", "[options]\ndb_host = db\n"), Some(FileKind::OdooConf));
+        assert_eq!(kind("etc/odoo-server.conf", "[options]\n"), Some(FileKind::OdooConf));
+        assert_eq!(kind("sites-available/odoo", "upstream odoo {\n server 127.0.0.1:8069;\n}\n"), Some(FileKind::Nginx));
+        assert_eq!(kind("postgresql.conf", "max_connections = 100\nshared_buffers = 128MB\n"), Some(FileKind::Postgresql));
         assert_eq!(
-            kind("config/odoo.conf", "[options]\naddons_path = /mnt\n"),
-            Some(FileKind::OdooConf)
-        );
-        assert_eq!(
-            kind("conf.d/20-database.conf", "[options]\ndb_host = db\n"),
-            Some(FileKind::OdooConf)
-        );
-        assert_eq!(
-            kind("etc/odoo-server.conf", "[options]\n"),
-            Some(FileKind::OdooConf)
-        );
-        assert_eq!(
-            kind(
-                "sites-available/odoo",
-                "upstream odoo {\n server 127.0.0.1:8069;\n}\n"
-            ),
-            Some(FileKind::Nginx)
-        );
-        assert_eq!(
-            kind(
-                "postgresql.conf",
-                "max_connections = 100\nshared_buffers = 128MB\n"
-            ),
-            Some(FileKind::Postgresql)
-        );
-        assert_eq!(
-            kind(
-                "odoo.service",
-                "[Unit]\nDescription=Odoo\n[Service]\nExecStart=/usr/bin/odoo\n"
-            ),
+            kind("odoo.service", "[Unit]\nDescription=Odoo\n[Service]\nExecStart=/usr/bin/odoo\n"),
             Some(FileKind::Systemd)
         );
-        assert_eq!(
-            kind("limits.conf", "odoo soft nofile 65536\n"),
-            Some(FileKind::Limits)
-        );
-        assert_eq!(
-            kind(
-                "docker-compose.yml",
-                "services:\n  odoo:\n    image: odoo:17\n"
-            ),
-            Some(FileKind::Compose)
-        );
+        assert_eq!(kind("limits.conf", "odoo soft nofile 65536\n"), Some(FileKind::Limits));
+        assert_eq!(kind("docker-compose.yml", "services:\n  odoo:\n    image: odoo:17\n"), Some(FileKind::Compose));
         assert_eq!(kind("random.yml", "steps:\n  - run: x\n"), None);
         assert_eq!(kind("notes.conf", "hello world\n"), None);
     }
@@ -650,11 +519,7 @@ mod tests {
     }
 
     fn f(path: &str, kind: FileKind) -> Found {
-        Found {
-            path: PathBuf::from(path),
-            kind,
-            bytes: Vec::new(),
-        }
+        Found { path: PathBuf::from(path), kind, bytes: Vec::new() }
     }
 
     #[test]
@@ -689,10 +554,7 @@ mod tests {
 
     #[test]
     fn files_without_odoo_form_one_stack() {
-        let found = vec![
-            f("/r/a.conf", FileKind::Nginx),
-            f("/r/b/c.conf", FileKind::Nginx),
-        ];
+        let found = vec![f("/r/a.conf", FileKind::Nginx), f("/r/b/c.conf", FileKind::Nginx)];
         let stacks = group(Path::new("/r"), &found, "r");
         assert_eq!(stacks.len(), 1);
         assert_eq!(stacks[0].files, vec![0, 1]);

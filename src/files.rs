@@ -76,12 +76,7 @@ impl FileSet {
     pub fn add(&mut self, source: SourceFile, kind: FileKind) -> FileId {
         let (syntax, errors) = parse(&source, kind);
         let id = FileId(self.entries.len() as u32);
-        self.entries.push(FileEntry {
-            source,
-            kind,
-            syntax,
-            errors,
-        });
+        self.entries.push(FileEntry { source, kind, syntax, errors });
         id
     }
 
@@ -106,10 +101,7 @@ impl FileSet {
     }
 
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.entries
-            .iter()
-            .position(|e| e.source.path == path)
-            .map(|i| FileId(i as u32))
+        self.entries.iter().position(|e| e.source.path == path).map(|i| FileId(i as u32))
     }
 
     pub fn odoo_conf(&self, id: FileId) -> Option<&odoo_conf::OdooConf> {
@@ -117,6 +109,22 @@ impl FileSet {
             Syntax::OdooConf(c) => Some(c),
             _ => None,
         }
+    }
+
+    /// How many syntax errors a file has, its own program's way of counting: used to refuse a
+    /// fix whose result reads worse than the original.
+    pub fn syntax_error_count(&self, id: FileId) -> usize {
+        let e = self.get(id);
+        e.errors.len()
+            + match &e.syntax {
+                Syntax::OdooConf(c) => {
+                    c.errors.len()
+                        + usize::from(!c.before_first_section.is_empty())
+                        + c.sections.iter().filter(|s| s.duplicate_of.is_some()).count()
+                        + c.entries.iter().filter(|x| x.duplicate_of.is_some()).count()
+                }
+                Syntax::Unparsed => 0,
+            }
     }
 
     /// Paths of all files, for messages.

@@ -53,9 +53,7 @@ impl HostFact {
     pub fn how(self) -> &'static str {
         match self {
             HostFact::Cpus => "`--cpus N` or `cpus = N` under `[host]` in odoo-lint.toml",
-            HostFact::Memory => {
-                "`--memory 16GiB` or `memory = \"16GiB\"` under `[host]` in odoo-lint.toml"
-            }
+            HostFact::Memory => "`--memory 16GiB` or `memory = \"16GiB\"` under `[host]` in odoo-lint.toml",
         }
     }
 }
@@ -83,9 +81,7 @@ impl HostFacts {
 pub fn detect() -> HostFacts {
     let cpus = std::thread::available_parallelism().ok().map(|n| Fact {
         value: n.get() as u32,
-        origin: FactOrigin::Detected(
-            "CPUs available to this process (affinity and cgroup quota)".into(),
-        ),
+        origin: FactOrigin::Detected("CPUs available to this process (affinity and cgroup quota)".into()),
     });
     let memory = detect_memory();
     HostFacts { cpus, memory }
@@ -93,10 +89,7 @@ pub fn detect() -> HostFacts {
 
 fn detect_memory() -> Option<Fact<Bytes>> {
     use sysinfo::{MemoryRefreshKind, RefreshKind, System};
-    let sys = System::new_with_specifics(
-        RefreshKind::nothing().with_memory(MemoryRefreshKind::nothing().with_ram()),
-    )
-    .ok()?;
+    let sys = System::new_with_specifics(RefreshKind::nothing().with_memory(MemoryRefreshKind::nothing().with_ram())).ok()?;
     let total = sys.total_memory();
     if total == 0 {
         return None;
@@ -105,13 +98,7 @@ fn detect_memory() -> Option<Fact<Bytes>> {
         && limits.total_memory > 0
         && limits.total_memory < total
     {
-        return Some(Fact {
-            value: Bytes(limits.total_memory),
-            origin: FactOrigin::Detected("cgroup memory limit".into()),
-        });
+        return Some(Fact { value: Bytes(limits.total_memory), origin: FactOrigin::Detected("cgroup memory limit".into()) });
     }
-    Some(Fact {
-        value: Bytes(total),
-        origin: FactOrigin::Detected("total RAM of this machine".into()),
-    })
+    Some(Fact { value: Bytes(total), origin: FactOrigin::Detected("total RAM of this machine".into()) })
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod files;
+pub mod fix;
 pub mod formats;
 pub mod host;
 pub mod lint;

@@ -21,22 +21,13 @@ pub struct Selection {
 
 impl Selection {
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
-        let selected = if self.select.is_empty() {
-            true
-        } else {
-            self.select.iter().any(|s| selects(s, meta))
-        };
+        let selected = if self.select.is_empty() { true } else { self.select.iter().any(|s| selects(s, meta)) };
         let selected = selected || self.extend_select.iter().any(|s| selects(s, meta));
         selected && !self.ignore.iter().any(|s| selects(s, meta))
     }
 
     fn severity_of(&self, meta: &RuleMeta, default: Severity) -> Severity {
-        self.severity
-            .iter()
-            .rev()
-            .find(|(sel, _)| selects(sel, meta))
-            .map(|(_, s)| *s)
-            .unwrap_or(default)
+        self.severity.iter().rev().find(|(sel, _)| selects(sel, meta)).map(|(_, s)| *s).unwrap_or(default)
     }
 }
 
@@ -45,11 +36,7 @@ const HOST_UNKNOWN: &str = "OL010";
 
 /// Lints every stack.
 pub fn lint(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Vec<Diagnostic> {
-    let rules: Vec<&dyn Rule> = REGISTRY
-        .iter()
-        .copied()
-        .filter(|r| selection.enabled(r.meta()))
-        .collect();
+    let rules: Vec<&dyn Rule> = REGISTRY.iter().copied().filter(|r| selection.enabled(r.meta())).collect();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for stack in stacks {
@@ -86,9 +73,7 @@ pub fn sort(files: &FileSet, diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         let pa = &files.source(a.primary.span.file).display;
         let pb = &files.source(b.primary.span.file).display;
-        pa.cmp(pb)
-            .then(a.primary.span.range.start.cmp(&b.primary.span.range.start))
-            .then(a.code.cmp(b.code))
+        pa.cmp(pb).then(a.primary.span.range.start.cmp(&b.primary.span.range.start)).then(a.code.cmp(b.code))
     });
 }
 
@@ -111,26 +96,16 @@ fn host_unknown(
             "the host's {} {} unknown, so {} skipped: {}",
             facts.join(" and "),
             if facts.len() > 1 { "are" } else { "is" },
-            if rules.len() > 1 {
-                "these rules were"
-            } else {
-                "this rule was"
-            },
+            if rules.len() > 1 { "these rules were" } else { "this rule was" },
             rules.join(", ")
         ),
-        primary: Label::new(
-            Span::new(anchor, TextRange::empty(0)),
-            format!("stack `{}`", stack.name),
-        ),
+        primary: Label::new(Span::new(anchor, TextRange::empty(0)), format!("stack `{}`", stack.name)),
         secondary: Vec::new(),
         help: None,
         notes: Vec::new(),
         fix: None,
     };
-    let how: Vec<String> = missing
-        .keys()
-        .map(|f| format!("{}: {}", f.as_str(), f.how()))
-        .collect();
+    let how: Vec<String> = missing.keys().map(|f| format!("{}: {}", f.as_str(), f.how())).collect();
     d.help = Some(format!(
         "give the facts of the machine this stack runs on; {}; or run `odoo-lint check --system` on the server itself",
         how.join("; ")

@@ -22,6 +22,8 @@ pub struct Inputs {
     pub odoo_version: Option<u32>,
     /// Read this machine's CPUs and memory.
     pub system: bool,
+    /// Contents to use instead of what is on disk, by canonical path (fixes being checked).
+    pub overlay: HashMap<PathBuf, Vec<u8>>,
 }
 
 /// Everything one run reads.
@@ -33,37 +35,33 @@ pub struct Workspace {
     pub errors: Vec<DiscoverError>,
 }
 
-struct Loader {
+struct Loader<'a> {
     files: FileSet,
     by_path: HashMap<PathBuf, FileId>,
+    overlay: &'a HashMap<PathBuf, Vec<u8>>,
 }
 
-impl Loader {
+impl Loader<'_> {
     fn add(&mut self, found: &Found) -> FileId {
         let key = canonical(&found.path);
         if let Some(&id) = self.by_path.get(&key) {
             return id;
         }
-        let id = self.files.add(
-            SourceFile::new(found.path.clone(), found.bytes.clone()),
-            found.kind,
-        );
+        let bytes = self.overlay.get(&key).cloned().unwrap_or_else(|| found.bytes.clone());
+        let id = self.files.add(SourceFile::new(found.path.clone(), bytes), found.kind);
         self.by_path.insert(key, id);
         id
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
+pub fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Builds the workspace for `inputs` under `config`.
 pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     let mut errors = Vec::new();
-    let mut loader = Loader {
-        files: FileSet::new(),
-        by_path: HashMap::new(),
-    };
+    let mut loader = Loader { files: FileSet::new(), by_path: HashMap::new(), overlay: &inputs.overlay };
     let mut groups: Vec<(StackFiles, Vec<FileId>, Option<&config::StackSection>)> = Vec::new();
 
     // Stacks named in odoo-lint.toml claim their files first.
@@ -82,11 +80,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
                 }
             }
         }
-        let sf = StackFiles {
-            name: section.name.clone(),
-            root: Some(base.clone()),
-            files: Vec::new(),
-        };
+        let sf = StackFiles { name: section.name.clone(), root: Some(base.clone()), files: Vec::new() };
         groups.push((sf, ids, Some(section)));
     }
 
@@ -116,41 +110,17 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         }
     }
     if !named_files.is_empty() {
-        let name = if named_files.len() == 1 {
-            loader.files.source(named_files[0]).display.clone()
-        } else {
-            "named files".to_string()
-        };
-        groups.push((
-            StackFiles {
-                name,
-                root: None,
-                files: Vec::new(),
-            },
-            named_files,
-            None,
-        ));
+        let name =
+            if named_files.len() == 1 { loader.files.source(named_files[0]).display.clone() } else { "named files".to_string() };
+        groups.push((StackFiles { name, root: None, files: Vec::new() }, named_files, None));
     }
 
     let files = loader.files;
-    let live = inputs.system
-        || files
-            .ids()
-            .any(|id| files.source(id).path.starts_with("/etc"));
-    let detected = if live {
-        host::detect()
-    } else {
-        HostFacts::default()
-    };
+    let live = inputs.system || files.ids().any(|id| files.source(id).path.starts_with("/etc"));
+    let detected = if live { host::detect() } else { HostFacts::default() };
     let flags = HostFacts {
-        cpus: inputs.cpus.map(|value| Fact {
-            value,
-            origin: FactOrigin::Flag("--cpus"),
-        }),
-        memory: inputs.memory.map(|value| Fact {
-            value,
-            origin: FactOrigin::Flag("--memory"),
-        }),
+        cpus: inputs.cpus.map(|value| Fact { value, origin: FactOrigin::Flag("--cpus") }),
+        memory: inputs.memory.map(|value| Fact { value, origin: FactOrigin::Flag("--memory") }),
     };
     let global_host = config.host().unwrap_or_default();
     let mut stacks = Vec::new();
@@ -158,43 +128,23 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         if ids.is_empty() {
             continue;
         }
-        let stack_host = section
-            .and_then(|s| s.host.as_ref())
-            .and_then(|h| config::host_facts(h, &config.display()).ok())
-            .unwrap_or_default();
+        let stack_host =
+            section.and_then(|s| s.host.as_ref()).and_then(|h| config::host_facts(h, &config.display()).ok()).unwrap_or_default();
         let host = flags.clone().or(&stack_host).or(&global_host).or(&detected);
         let configured = inputs
             .odoo_version
             .map(|v| (v, "--odoo-version".to_string()))
-            .or_else(|| {
-                section
-                    .and_then(|s| s.odoo_version)
-                    .map(|v| (v, format!("stack `{}` in {}", sf.name, config.display())))
-            })
+            .or_else(|| section.and_then(|s| s.odoo_version).map(|v| (v, format!("stack `{}` in {}", sf.name, config.display()))))
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
         let version = version::detect(&files, &ids, configured);
-        stacks.push(Stack {
-            name: sf.name,
-            root: sf.root,
-            files: ids,
-            host,
-            version,
-        });
+        stacks.push(Stack { name: sf.name, root: sf.root, files: ids, host, version });
     }
-    Workspace {
-        files,
-        stacks,
-        errors,
-    }
+    Workspace { files, stacks, errors }
 }
 
 fn forced_kind(inputs: &Inputs, path: &Path) -> Option<FileKind> {
     let c = canonical(path);
-    inputs
-        .kinds
-        .iter()
-        .find(|(_, p)| canonical(p) == c)
-        .map(|(k, _)| *k)
+    inputs.kinds.iter().find(|(_, p)| canonical(p) == c).map(|(k, _)| *k)
 }
 
 fn is_excluded(config: &Config, path: &Path) -> bool {
@@ -203,43 +153,22 @@ fn is_excluded(config: &Config, path: &Path) -> bool {
     }
     let base = config.base_dir();
     let rel = path.strip_prefix(&base).unwrap_or(path);
-    config
-        .file
-        .exclude
-        .iter()
-        .any(|g| glob_match(g, &rel.to_string_lossy()) || glob_match(g, &path.to_string_lossy()))
+    config.file.exclude.iter().any(|g| glob_match(g, &rel.to_string_lossy()) || glob_match(g, &path.to_string_lossy()))
 }
 
 /// Expands a path or glob relative to `base`.
 fn expand(base: &Path, pattern: &str) -> Vec<PathBuf> {
-    let full = if Path::new(pattern).is_absolute() {
-        PathBuf::from(pattern)
-    } else {
-        base.join(pattern)
-    };
+    let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
     if !pattern.contains(['*', '?', '[']) {
         return vec![full];
     }
     let full_s = full.to_string_lossy().into_owned();
     // walk from the longest literal prefix directory
-    let literal: String = full_s
-        .chars()
-        .take_while(|c| !matches!(c, '*' | '?' | '['))
-        .collect();
-    let root = Path::new(&literal)
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let literal: String = full_s.chars().take_while(|c| !matches!(c, '*' | '?' | '[')).collect();
+    let root = Path::new(&literal).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let mut out = Vec::new();
-    for entry in ignore::WalkBuilder::new(&root)
-        .hidden(false)
-        .git_ignore(false)
-        .build()
-        .flatten()
-    {
-        if entry.file_type().is_some_and(|t| t.is_file())
-            && glob_match(&full_s, &entry.path().to_string_lossy())
-        {
+    for entry in ignore::WalkBuilder::new(&root).hidden(false).git_ignore(false).build().flatten() {
+        if entry.file_type().is_some_and(|t| t.is_file()) && glob_match(&full_s, &entry.path().to_string_lossy()) {
             out.push(entry.path().to_path_buf());
         }
     }
@@ -258,9 +187,7 @@ pub fn glob_match(pattern: &str, path: &str) -> bool {
             return (0..=s.len()).any(|i| inner(rest, &s[i..]));
         }
         match p[0] {
-            b'*' => (0..=s.len())
-                .take_while(|&i| i == 0 || s[i - 1] != b'/')
-                .any(|i| inner(&p[1..], &s[i..])),
+            b'*' => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| inner(&p[1..], &s[i..])),
             b'?' => !s.is_empty() && s[0] != b'/' && inner(&p[1..], &s[1..]),
             c => !s.is_empty() && s[0] == c && inner(&p[1..], &s[1..]),
         }

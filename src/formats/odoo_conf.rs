@@ -126,14 +126,8 @@ pub struct Entry {
 
 impl OdooConf {
     /// Sections named `name` (exact, as configparser compares them).
-    pub fn sections_named<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
-        self.sections
-            .iter()
-            .enumerate()
-            .filter(move |(_, s)| s.name == name)
+    pub fn sections_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
+        self.sections.iter().enumerate().filter(move |(_, s)| s.name == name)
     }
 
     /// Whether the file has an `[options]` section.
@@ -141,26 +135,36 @@ impl OdooConf {
         self.sections.iter().any(|s| s.name == "options")
     }
 
-    /// The entries configparser returns for `items(section)`: the section's own keys (first
-    /// occurrence wins; later duplicates are errors) followed by `[DEFAULT]` keys it lacks.
+    /// The entries configparser returns for `items(section)`, in its order: `[DEFAULT]` keys
+    /// first, then the section's own keys (a section key that overrides a default takes the
+    /// default's place). Within a section the first occurrence of a key is kept (a later one
+    /// is an error, see [`Entry::duplicate_of`]).
     pub fn items(&self, section: &str) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for s in self.sections.iter().filter(|s| s.name == section) {
+        let defaults = self.sections.iter().filter(|s| s.is_default);
+        for s in defaults {
             for &e in &s.entries {
                 let entry = &self.entries[e];
-                if seen.insert(entry.key.as_str()) {
+                if !out.iter().any(|o| o.key == entry.key) {
                     out.push(entry);
                 }
             }
         }
-        if section != "DEFAULT" {
-            for s in self.sections.iter().filter(|s| s.is_default) {
-                for &e in &s.entries {
-                    let entry = &self.entries[e];
-                    if seen.insert(entry.key.as_str()) {
-                        out.push(entry);
-                    }
+        if section == "DEFAULT" {
+            return out;
+        }
+        let n_defaults = out.len();
+        let mut own_seen: Vec<&str> = Vec::new();
+        for s in self.sections.iter().filter(|s| s.name == section) {
+            for &e in &s.entries {
+                let entry = &self.entries[e];
+                if own_seen.contains(&entry.key.as_str()) {
+                    continue;
+                }
+                own_seen.push(&entry.key);
+                match out[..n_defaults].iter().position(|o| o.key == entry.key) {
+                    Some(i) => out[i] = entry,
+                    None => out.push(entry),
                 }
             }
         }
@@ -262,22 +266,13 @@ pub fn parse(file: &SourceFile) -> OdooConf {
     // trailing blank lines inside a value, dropped again if no continuation follows
     for line_no in 0..file.line_count() {
         let range = file.line_range(line_no);
-        let full_end = if line_no + 1 < file.line_count() {
-            file.line_start(line_no + 1)
-        } else {
-            text.len()
-        };
+        let full_end = if line_no + 1 < file.line_count() { file.line_start(line_no + 1) } else { text.len() };
         let eol = TextRange::new(range.end as usize, full_end);
         let raw = range.of(text);
         let stripped = strip_range(text, range);
         let value = stripped.of(text);
         let indent = raw.chars().take_while(|&c| py_isspace(c)).count();
-        let mut line = Line {
-            range,
-            eol,
-            kind: LineKind::Blank,
-            indent,
-        };
+        let mut line = Line { range, eol, kind: LineKind::Blank, indent };
 
         if value.starts_with('#') || value.starts_with(';') {
             line.kind = LineKind::Comment;
@@ -311,17 +306,11 @@ pub fn parse(file: &SourceFile) -> OdooConf {
             && let Some(close) = value.rfind(']')
             && close >= 2
         {
-            let name_range =
-                TextRange::new(stripped.start as usize + 1, stripped.start as usize + close);
+            let name_range = TextRange::new(stripped.start as usize + 1, stripped.start as usize + close);
             let name = name_range.of(text).to_string();
             let is_default = name == "DEFAULT";
-            let duplicate_of = if is_default {
-                None
-            } else {
-                conf.sections.iter().position(|s| s.name == name)
-            };
-            let header =
-                TextRange::new(stripped.start as usize, stripped.start as usize + close + 1);
+            let duplicate_of = if is_default { None } else { conf.sections.iter().position(|s| s.name == name) };
+            let header = TextRange::new(stripped.start as usize, stripped.start as usize + close + 1);
             conf.sections.push(Section {
                 name,
                 header,
@@ -346,14 +335,9 @@ pub fn parse(file: &SourceFile) -> OdooConf {
         // option line: `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`
         let Some(delim) = value.find(['=', ':']) else {
             conf.errors.push(
-                SyntaxError::new(
-                    stripped,
-                    "configparser cannot read this line: it has no `=` or `:`",
-                )
-                .with_label("not `key = value`")
-                .with_help(
-                    "write it as `key = value`, or make it a comment with `#` or `;` at the start",
-                ),
+                SyntaxError::new(stripped, "configparser cannot read this line: it has no `=` or `:`")
+                    .with_label("not `key = value`")
+                    .with_help("write it as `key = value`, or make it a comment with `#` or `;` at the start"),
             );
             // configparser records the error and reads on; the previous option stays open,
             // so deeper-indented lines below still continue it.
@@ -364,12 +348,9 @@ pub fn parse(file: &SourceFile) -> OdooConf {
         let key_text = value[..delim].trim_end_matches(py_isspace);
         if key_text.is_empty() {
             conf.errors.push(
-                SyntaxError::new(
-                    stripped,
-                    "configparser cannot read this line: the key before the delimiter is empty",
-                )
-                .with_label("no key")
-                .with_help("write the option name before the `=`"),
+                SyntaxError::new(stripped, "configparser cannot read this line: the key before the delimiter is empty")
+                    .with_label("no key")
+                    .with_help("write the option name before the `=`"),
             );
             line.kind = LineKind::Invalid;
             optname = None;
@@ -379,10 +360,7 @@ pub fn parse(file: &SourceFile) -> OdooConf {
         let base = stripped.start as usize;
         let key_range = TextRange::new(base, base + key_text.len());
         let delimiter = TextRange::new(base + delim, base + delim + 1);
-        let value_range = strip_range(
-            text,
-            TextRange::new(base + delim + 1, stripped.end as usize),
-        );
+        let value_range = strip_range(text, TextRange::new(base + delim + 1, stripped.end as usize));
         let key = key_text.to_lowercase();
         let section_name = conf.sections[sect].name.clone();
         let duplicate_of = conf
@@ -390,12 +368,7 @@ pub fn parse(file: &SourceFile) -> OdooConf {
             .iter()
             .enumerate()
             .filter(|(_, s)| s.name == section_name)
-            .find_map(|(_, s)| {
-                s.entries
-                    .iter()
-                    .copied()
-                    .find(|&e| conf.entries[e].key == key)
-            });
+            .find_map(|(_, s)| s.entries.iter().copied().find(|&e| conf.entries[e].key == key));
         let entry_idx = conf.entries.len();
         conf.entries.push(Entry {
             key,
@@ -478,11 +451,7 @@ pub fn optparse_int(value: &str) -> Option<i64> {
     } else {
         (10, body)
     };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-    {
+    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
         return None;
     }
     let clean: String = digits.chars().filter(|&c| c != '_').collect();
@@ -513,8 +482,7 @@ mod tests {
 
     #[test]
     fn basic_options() {
-        let (f, c) =
-            conf("[options]\naddons_path=/a,/b\nworkers = 4\ndb_host: db\nadmin_passwd = \n");
+        let (f, c) = conf("[options]\naddons_path=/a,/b\nworkers = 4\ndb_host: db\nadmin_passwd = \n");
         roundtrip(&f, &c);
         assert!(c.python_accepts());
         assert_eq!(c.get("options", "addons_path").unwrap().value, "/a,/b");
@@ -544,8 +512,7 @@ mod tests {
 
     #[test]
     fn continuation_lines() {
-        let (f, c) =
-            conf("[options]\naddons_path = /a,\n    /b,\n\n    /c\n# c\n  /d\n\nworkers = 2\n");
+        let (f, c) = conf("[options]\naddons_path = /a,\n    /b,\n\n    /c\n# c\n  /d\n\nworkers = 2\n");
         roundtrip(&f, &c);
         let a = c.get("options", "addons_path").unwrap();
         assert_eq!(a.value, "/a,\n/b,\n\n/c\n/d");
@@ -557,10 +524,7 @@ mod tests {
     fn indented_key_after_key_is_a_continuation() {
         // The classic trap: an indented option after a non-indented one.
         let (_, c) = conf("[options]\nworkers = 2\n  max_cron_threads = 1\n");
-        assert_eq!(
-            c.get("options", "workers").unwrap().value,
-            "2\nmax_cron_threads = 1"
-        );
+        assert_eq!(c.get("options", "workers").unwrap().value, "2\nmax_cron_threads = 1");
         assert!(c.get("options", "max_cron_threads").is_none());
     }
 
@@ -625,7 +589,7 @@ mod tests {
     fn default_section_applies_to_options() {
         let (_, c) = conf("[DEFAULT]\nw = 1\n[options]\na = 1\n");
         let keys: Vec<_> = c.items("options").iter().map(|e| e.key.clone()).collect();
-        assert_eq!(keys, vec!["a", "w"]);
+        assert_eq!(keys, vec!["w", "a"]);
         assert_eq!(c.section_names(), vec!["options"]);
     }
 

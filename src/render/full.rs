@@ -7,8 +7,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::files::FileSet;
 use crate::source::{FileId, SourceFile};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::borrow::Cow;
 use std::fmt;
@@ -23,11 +22,7 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Self {
-        Style {
-            color: false,
-            unicode: true,
-            width: 100,
-        }
+        Style { color: false, unicode: true, width: 100 }
     }
 }
 
@@ -83,17 +78,13 @@ impl std::error::Error for Part<'_> {}
 
 impl miette::Diagnostic for Part<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -105,9 +96,7 @@ impl miette::Diagnostic for Part<'_> {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
     }
 }
 
@@ -124,17 +113,9 @@ fn part<'a>(files: &'a FileSet, d: &Diagnostic, file: FileId, primary: bool) -> 
         if l.span.file != file {
             continue;
         }
-        let text = if l.message.is_empty() {
-            None
-        } else {
-            Some(l.message.clone())
-        };
+        let text = if l.message.is_empty() { None } else { Some(l.message.clone()) };
         let span = span_in(src, l.span.range);
-        labels.push(if i == 0 {
-            LabeledSpan::new_primary_with_span(text, span)
-        } else {
-            LabeledSpan::new_with_span(text, span)
-        });
+        labels.push(if i == 0 { LabeledSpan::new_primary_with_span(text, span) } else { LabeledSpan::new_with_span(text, span) });
     }
     let (message, code, severity, help) = if primary {
         let mut help_lines: Vec<String> = Vec::new();
@@ -149,40 +130,19 @@ fn part<'a>(files: &'a FileSet, d: &Diagnostic, file: FileId, primary: bool) -> 
                 Applicability::Safe => "--fix",
                 Applicability::Unsafe => "--fix --unsafe-fixes",
             };
-            help_lines.push(format!(
-                "fix ({}, `{how}`): {}",
-                fix.applicability.as_str(),
-                fix.title
-            ));
+            help_lines.push(format!("fix ({}, `{how}`): {}", fix.applicability.as_str(), fix.title));
         }
-        let help = if help_lines.is_empty() {
-            None
-        } else {
-            Some(help_lines.join("\n"))
-        };
-        (
-            d.message.clone(),
-            Some(format!("{}({})", d.code, d.name)),
-            severity(d.severity),
-            help,
-        )
+        let help = if help_lines.is_empty() { None } else { Some(help_lines.join("\n")) };
+        (d.message.clone(), Some(format!("{}({})", d.code, d.name)), severity(d.severity), help)
     } else {
-        (
-            format!("{} continues in {}", d.code, src.display),
-            None,
-            miette::Severity::Advice,
-            None,
-        )
+        (format!("{} continues in {}", d.code, src.display), None, miette::Severity::Advice, None)
     };
     Part {
         message,
         code,
         severity,
         help,
-        source: FileSource {
-            name: &src.display,
-            text: src.display_text(),
-        },
+        source: FileSource { name: &src.display, text: src.display_text() },
         labels,
         related: Vec::new(),
     }
@@ -208,19 +168,13 @@ pub fn render(files: &FileSet, d: &Diagnostic, style: Style) -> String {
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false)
-        .with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1);
     let mut out = String::new();
     if handler.render_report(&mut out, &main).is_err() {
         // miette could not read a span: fall back to one plain line rather than losing the finding
         let src = files.source(d.primary.span.file);
         let lc = src.line_col(d.primary.span.range.start as usize);
-        out = format!(
-            "{}:{}:{}: {} [{}] {}\n",
-            src.display, lc.line, lc.column, d.code, d.severity, d.message
-        );
+        out = format!("{}:{}:{}: {} [{}] {}\n", src.display, lc.line, lc.column, d.code, d.severity, d.message);
     }
     out
 }

@@ -73,13 +73,7 @@ struct Summary {
     fixable: usize,
 }
 
-pub fn render(
-    files: &FileSet,
-    diags: &[Diagnostic],
-    counts: Counts,
-    stacks: usize,
-    file_count: usize,
-) -> String {
+pub fn render(files: &FileSet, diags: &[Diagnostic], counts: Counts, stacks: usize, file_count: usize) -> String {
     let diagnostics = diags
         .iter()
         .map(|d| {

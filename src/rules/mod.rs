@@ -57,9 +57,7 @@ impl Symptom {
         }
     }
     pub fn parse(s: &str) -> Option<Symptom> {
-        Symptom::ALL
-            .into_iter()
-            .find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
+        Symptom::ALL.into_iter().find(|x| x.as_str().eq_ignore_ascii_case(s.trim()))
     }
 }
 
@@ -157,10 +155,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
 /// The rule with this code or name.
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     let q = code_or_name.trim();
-    REGISTRY
-        .iter()
-        .copied()
-        .find(|r| r.meta().code.eq_ignore_ascii_case(q) || r.meta().name.eq_ignore_ascii_case(q))
+    REGISTRY.iter().copied().find(|r| r.meta().code.eq_ignore_ascii_case(q) || r.meta().name.eq_ignore_ascii_case(q))
 }
 
 /// Whether `selector` (a code, a code prefix like `OL3`, a name, or `ALL`) selects `meta`.
@@ -168,9 +163,7 @@ pub fn selects(selector: &str, meta: &RuleMeta) -> bool {
     let s = selector.trim();
     s.eq_ignore_ascii_case("all")
         || s.eq_ignore_ascii_case(meta.name)
-        || (s.len() >= 2
-            && meta.code.len() >= s.len()
-            && meta.code[..s.len()].eq_ignore_ascii_case(s))
+        || (s.len() >= 2 && meta.code.len() >= s.len() && meta.code[..s.len()].eq_ignore_ascii_case(s))
 }
 
 /// Whether a selector names at least one rule.
@@ -190,13 +183,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(files: &'a FileSet, stack: &'a Stack) -> Self {
-        Ctx {
-            files,
-            stack,
-            rule: REGISTRY[0].meta(),
-            diagnostics: Vec::new(),
-            missing: BTreeMap::new(),
-        }
+        Ctx { files, stack, rule: REGISTRY[0].meta(), diagnostics: Vec::new(), missing: BTreeMap::new() }
     }
 
     /// Runs `rule` and keeps its findings.
@@ -238,10 +225,7 @@ impl<'a> Ctx<'a> {
     pub fn cpus(&mut self) -> Option<Fact<u32>> {
         let v = self.stack.host.cpus.clone();
         if v.is_none() {
-            self.missing
-                .entry(HostFact::Cpus)
-                .or_default()
-                .push(self.rule.code);
+            self.missing.entry(HostFact::Cpus).or_default().push(self.rule.code);
         }
         v
     }
@@ -250,10 +234,7 @@ impl<'a> Ctx<'a> {
     pub fn memory(&mut self) -> Option<Fact<Bytes>> {
         let v = self.stack.host.memory.clone();
         if v.is_none() {
-            self.missing
-                .entry(HostFact::Memory)
-                .or_default()
-                .push(self.rule.code);
+            self.missing.entry(HostFact::Memory).or_default().push(self.rule.code);
         }
         v
     }

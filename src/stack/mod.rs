@@ -22,21 +22,12 @@ pub struct Stack {
 
 impl Stack {
     /// The stack's files of one kind, in order.
-    pub fn files_of<'a>(
-        &'a self,
-        fs: &'a FileSet,
-        kind: FileKind,
-    ) -> impl Iterator<Item = FileId> + 'a {
-        self.files
-            .iter()
-            .copied()
-            .filter(move |&f| fs.get(f).kind == kind)
+    pub fn files_of<'a>(&'a self, fs: &'a FileSet, kind: FileKind) -> impl Iterator<Item = FileId> + 'a {
+        self.files.iter().copied().filter(move |&f| fs.get(f).kind == kind)
     }
 
     /// The file stack-wide findings point at: the first odoo.conf, else the first file.
     pub fn anchor(&self, fs: &FileSet) -> Option<FileId> {
-        self.files_of(fs, FileKind::OdooConf)
-            .next()
-            .or_else(|| self.files.first().copied())
+        self.files_of(fs, FileKind::OdooConf).next().or_else(|| self.files.first().copied())
     }
 }

@@ -31,11 +31,7 @@ pub struct OdooVersion {
 
 impl OdooVersion {
     pub fn assumed() -> OdooVersion {
-        OdooVersion {
-            major: NEWEST,
-            source: VersionSource::Assumed,
-            out_of_range: None,
-        }
+        OdooVersion { major: NEWEST, source: VersionSource::Assumed, out_of_range: None }
     }
     pub fn is_known(&self) -> bool {
         !matches!(self.source, VersionSource::Assumed)
@@ -43,19 +39,11 @@ impl OdooVersion {
     fn from_number(n: u32, source: VersionSource) -> OdooVersion {
         let major = n.clamp(OLDEST as u32, NEWEST as u32) as u8;
         let out_of_range = (n != major as u32).then_some(n);
-        OdooVersion {
-            major,
-            source,
-            out_of_range,
-        }
+        OdooVersion { major, source, out_of_range }
     }
     /// "Odoo 17" or "Odoo 19 (assumed)".
     pub fn label(&self) -> String {
-        if self.is_known() {
-            format!("Odoo {}", self.major)
-        } else {
-            format!("Odoo {} (assumed)", self.major)
-        }
+        if self.is_known() { format!("Odoo {}", self.major) } else { format!("Odoo {} (assumed)", self.major) }
     }
 }
 
@@ -86,8 +74,7 @@ pub fn version_in(text: &str) -> Option<(u32, std::ops::Range<usize>)> {
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        let followed_ok =
-            i >= b.len() || !b[i].is_ascii_alphabetic() || lower[i..].starts_with(".0");
+        let followed_ok = i >= b.len() || !b[i].is_ascii_alphabetic() || lower[i..].starts_with(".0");
         if i > num_start
             && i - num_start <= 2
             && followed_ok
@@ -104,8 +91,7 @@ pub fn version_in(text: &str) -> Option<(u32, std::ops::Range<usize>)> {
         if b[i].is_ascii_digit() && b[i + 1].is_ascii_digit() && lower[i + 2..].starts_with(".0") {
             let before_ok = i == 0 || matches!(b[i - 1], b'/' | b'-' | b'_' | b' ' | b':');
             let after = i + 4;
-            let after_ok =
-                after >= b.len() || matches!(b[after], b'/' | b'-' | b'_' | b' ' | b'\n' | b',');
+            let after_ok = after >= b.len() || matches!(b[after], b'/' | b'-' | b'_' | b' ' | b'\n' | b',');
             if before_ok && after_ok {
                 let n: u32 = lower[i..i + 2].parse().ok()?;
                 if (8..=30).contains(&n) {
@@ -137,16 +123,10 @@ pub fn detect(fs: &FileSet, files: &[FileId], configured: Option<(u32, String)>)
                 let value = e.value_full_range.of(&entry.source.text);
                 if let Some((n, r)) = version_in(value) {
                     let start = e.value_full_range.start as usize + r.start;
-                    let span = Span::new(
-                        id,
-                        TextRange::new(start, e.value_full_range.start as usize + r.end),
-                    );
+                    let span = Span::new(id, TextRange::new(start, e.value_full_range.start as usize + r.end));
                     return OdooVersion::from_number(
                         n,
-                        VersionSource::Named {
-                            what: format!("`{key}` names `{}`", &value[r]),
-                            span,
-                        },
+                        VersionSource::Named { what: format!("`{key}` names `{}`", &value[r]), span },
                     );
                 }
             }
@@ -163,28 +143,13 @@ mod tests {
     fn finds_versions_in_paths() {
         assert_eq!(version_in("/opt/odoo17/addons").map(|v| v.0), Some(17));
         assert_eq!(version_in("/opt/odoo-16.0/addons").map(|v| v.0), Some(16));
-        assert_eq!(
-            version_in("/srv/odoo_18/odoo/addons").map(|v| v.0),
-            Some(18)
-        );
-        assert_eq!(
-            version_in("/home/odoo/src/15.0/addons").map(|v| v.0),
-            Some(15)
-        );
+        assert_eq!(version_in("/srv/odoo_18/odoo/addons").map(|v| v.0), Some(18));
+        assert_eq!(version_in("/home/odoo/src/15.0/addons").map(|v| v.0), Some(15));
         assert_eq!(version_in("odoo:17.0").map(|v| v.0), Some(17));
-        assert_eq!(
-            version_in("/opt/odoo-server-14/addons").map(|v| v.0),
-            Some(14)
-        );
+        assert_eq!(version_in("/opt/odoo-server-14/addons").map(|v| v.0), Some(14));
         assert_eq!(version_in("/mnt/extra-addons"), None);
-        assert_eq!(
-            version_in("/usr/lib/python3/dist-packages/odoo/addons"),
-            None
-        );
-        assert_eq!(
-            version_in("/opt/odoo/custom/addons,/opt/odoo/odoo/addons"),
-            None
-        );
+        assert_eq!(version_in("/usr/lib/python3/dist-packages/odoo/addons"), None);
+        assert_eq!(version_in("/opt/odoo/custom/addons,/opt/odoo/odoo/addons"), None);
         assert_eq!(version_in("/var/lib/odoo2"), None);
     }
 }

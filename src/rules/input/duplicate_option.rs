@@ -21,11 +21,7 @@ impl Rule for DuplicateOption {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        for file in ctx
-            .stack
-            .files_of(ctx.files, FileKind::OdooConf)
-            .collect::<Vec<_>>()
-        {
+        for file in ctx.stack.files_of(ctx.files, FileKind::OdooConf).collect::<Vec<_>>() {
             let Some(conf) = ctx.files.odoo_conf(file) else {
                 continue;
             };

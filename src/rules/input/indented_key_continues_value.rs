@@ -24,20 +24,13 @@ fn looks_like_key(line: &str) -> Option<&str> {
     }
     let end = line.find(['=', ':'])?;
     let key = line[..end].trim_end();
-    let is_ident = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    let is_ident = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     if !is_ident || key.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     // `name = value` is unambiguous; `name: value` only for names Odoo knows (a channel list
     // such as `root:4` continues legitimately).
-    if line[end..].starts_with('=') || crate::discover::is_odoo_key(&key.to_ascii_lowercase()) {
-        Some(key)
-    } else {
-        None
-    }
+    if line[end..].starts_with('=') || crate::discover::is_odoo_key(&key.to_ascii_lowercase()) { Some(key) } else { None }
 }
 
 impl Rule for IndentedKeyContinuesValue {
@@ -46,11 +39,7 @@ impl Rule for IndentedKeyContinuesValue {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        for file in ctx
-            .stack
-            .files_of(ctx.files, FileKind::OdooConf)
-            .collect::<Vec<_>>()
-        {
+        for file in ctx.stack.files_of(ctx.files, FileKind::OdooConf).collect::<Vec<_>>() {
             let Some(conf) = ctx.files.odoo_conf(file) else {
                 continue;
             };
@@ -66,15 +55,8 @@ impl Rule for IndentedKeyContinuesValue {
                     let is_section = stripped.starts_with('[');
                     let key_line = &conf.lines[entry.line];
                     let indent_len = raw.len() - raw.trim_start_matches(py_isspace).len();
-                    let content = TextRange::new(
-                        line.range.start as usize + indent_len,
-                        line.range.end as usize,
-                    );
-                    let what = if is_section {
-                        format!("the section header [{name}]")
-                    } else {
-                        format!("the option `{name}`")
-                    };
+                    let content = TextRange::new(line.range.start as usize + indent_len, line.range.end as usize);
+                    let what = if is_section { format!("the section header [{name}]") } else { format!("the option `{name}`") };
                     let mut d = ctx
                         .diag(
                             Span::new(file, content),
@@ -87,17 +69,10 @@ impl Rule for IndentedKeyContinuesValue {
                         .with_label(Span::new(file, entry.key_range), format!("`{}` continues down to here", entry.key))
                         .with_help(format!("indent this line like `{}` (configparser continues a value on every deeper-indented line)", entry.key));
                     let duplicate = !is_section
-                        && conf.sections[entry.section]
-                            .entries
-                            .iter()
-                            .any(|&e| conf.entries[e].key == name.to_lowercase());
+                        && conf.sections[entry.section].entries.iter().any(|&e| conf.entries[e].key == name.to_lowercase());
                     if !duplicate {
-                        let key_indent = &src.text
-                            [key_line.range.start as usize..entry.key_range.start as usize];
-                        let indent = TextRange::new(
-                            line.range.start as usize,
-                            line.range.start as usize + indent_len,
-                        );
+                        let key_indent = &src.text[key_line.range.start as usize..entry.key_range.start as usize];
+                        let indent = TextRange::new(line.range.start as usize, line.range.start as usize + indent_len);
                         d = d.with_fix(Fix::safe(
                             format!("indent `{}` like `{}`", name, entry.key),
                             vec![Edit::replace(file, indent, key_indent.to_string())],

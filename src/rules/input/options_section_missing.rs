@@ -23,11 +23,7 @@ impl Rule for OptionsSectionMissing {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        for file in ctx
-            .stack
-            .files_of(ctx.files, FileKind::OdooConf)
-            .collect::<Vec<_>>()
-        {
+        for file in ctx.stack.files_of(ctx.files, FileKind::OdooConf).collect::<Vec<_>>() {
             let Some(conf) = ctx.files.odoo_conf(file) else {
                 continue;
             };
@@ -67,32 +63,25 @@ fn before_first_section(ctx: &mut Ctx, file: FileId, conf: &OdooConf) {
         .with_primary_label(if stray > 1 { format!("first of {stray} lines outside any section") } else { "outside any section".to_string() });
     if conf.sections.is_empty() {
         let at = first.range.start as usize;
-        d = d
-            .with_help("Odoo reads its settings from an `[options]` section: put `[options]` on the line above")
-            .with_fix(Fix::safe("insert an `[options]` header above the first setting", vec![Edit::insert(file, at, format!("[options]{}", src.newline()))]));
+        d = d.with_help("Odoo reads its settings from an `[options]` section: put `[options]` on the line above").with_fix(
+            Fix::safe(
+                "insert an `[options]` header above the first setting",
+                vec![Edit::insert(file, at, format!("[options]{}", src.newline()))],
+            ),
+        );
     } else if let Some(options) = conf.sections.iter().find(|s| s.name == "options") {
         let header_line = conf.lines[options.line].range;
         d = d
-            .with_label(
-                Span::new(file, header_line),
-                "the [options] section starts here",
-            )
-            .with_help(
-                "move these lines below the `[options]` header, or comment them out with `#`",
-            );
+            .with_label(Span::new(file, header_line), "the [options] section starts here")
+            .with_help("move these lines below the `[options]` header, or comment them out with `#`");
     } else {
-        d = d
-            .with_help("put these lines under an `[options]` header, or comment them out with `#`");
+        d = d.with_help("put these lines under an `[options]` header, or comment them out with `#`");
     }
     ctx.push(d);
 }
 
 fn no_options_section(ctx: &mut Ctx, file: FileId, conf: &OdooConf) {
-    let names: Vec<String> = conf
-        .section_names()
-        .iter()
-        .map(|n| format!("[{n}]"))
-        .collect();
+    let names: Vec<String> = conf.section_names().iter().map(|n| format!("[{n}]")).collect();
     // A header that was meant to be [options]: `[Options]`, `[ options ]`, `[option]`.
     let close = conf.sections.iter().enumerate().find(|(_, s)| {
         let n = s.name.trim().to_ascii_lowercase();

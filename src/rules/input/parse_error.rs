@@ -46,10 +46,7 @@ impl Rule for ParseError {
 
 fn report(ctx: &mut Ctx, file: FileId, program: &str, e: &SyntaxError) {
     let mut d = ctx
-        .diag(
-            Span::new(file, e.range),
-            format!("{program} cannot read this file: {}", e.message),
-        )
+        .diag(Span::new(file, e.range), format!("{program} cannot read this file: {}", e.message))
         .with_primary_label(e.label.clone().unwrap_or_default());
     for (range, label) in &e.related {
         d = d.with_label(Span::new(file, *range), label.clone());

