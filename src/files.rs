@@ -145,7 +145,7 @@ fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
                 errors.push(
                     SyntaxError::new(
                         crate::source::TextRange::new(at as usize, at as usize + 1),
-                        format!("byte 0x{byte:02X} is not valid UTF-8: Python cannot decode this file and Odoo does not start"),
+                        format!("byte 0x{byte:02X} is not UTF-8 (UnicodeDecodeError), so Odoo does not start"),
                     )
                     .with_label("not UTF-8")
                     .with_help("save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),

@@ -335,7 +335,7 @@ pub fn parse(file: &SourceFile) -> OdooConf {
         // option line: `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`
         let Some(delim) = value.find(['=', ':']) else {
             conf.errors.push(
-                SyntaxError::new(stripped, "configparser cannot read this line: it has no `=` or `:`")
+                SyntaxError::new(stripped, "this line has no `=` or `:`, so it is not an option (ParsingError)")
                     .with_label("not `key = value`")
                     .with_help("write it as `key = value`, or make it a comment with `#` or `;` at the start"),
             );
@@ -348,7 +348,7 @@ pub fn parse(file: &SourceFile) -> OdooConf {
         let key_text = value[..delim].trim_end_matches(py_isspace);
         if key_text.is_empty() {
             conf.errors.push(
-                SyntaxError::new(stripped, "configparser cannot read this line: the key before the delimiter is empty")
+                SyntaxError::new(stripped, "this line has no key before its delimiter (ParsingError)")
                     .with_label("no key")
                     .with_help("write the option name before the `=`"),
             );
