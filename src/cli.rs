@@ -193,7 +193,7 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn out(s: &str) {
-    let mut stdout = anstream::stdout();
+    let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message.
     let _ = stdout.write_all(s.as_bytes());
 }
