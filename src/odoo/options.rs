@@ -59,8 +59,8 @@
 //! - An empty value (`workers =`) is `''`. On an int or choice option the cast fails and Odoo
 //!   stops. On a flag, `''` is falsy, so `list_db =` turns the list off.
 //! - `True`/`true` on an int option is the boolean `True`, never cast, so it acts as 1 (for
-//!   example `workers = True` gives one worker). `False`/`false` acts as 0 or "unset", so
-//!   `db_port = False` leaves libpq's default.
+//!   example `workers = True` gives one worker, derived from server.py and not run).
+//!   `False`/`false` acts as 0 or "unset", so `db_port = False` leaves libpq's default.
 //! - `None` on an int option is the string `'None'`, the cast fails, and Odoo stops. On other
 //!   options it stays the string `'None'`, except in the special cases of (d).
 //!
@@ -297,7 +297,8 @@ pub enum Reading {
     /// Free text, kept as written.
     Str,
     /// A filesystem path that Odoo normalises (expandvars, expanduser, abspath, realpath; 19
-    /// also normcase). In 14–18 `None` becomes the relative path `./None`.
+    /// also normcase). In 14–18 `None` becomes the relative path `./None`, except for `logfile`
+    /// and `pidfile`, where `None` turns the log file or pid file off.
     Path,
     /// A comma-separated list (14–18 split it after loading; 19 strips items and drops
     /// empty ones).
