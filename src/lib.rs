@@ -14,6 +14,7 @@ pub mod fix;
 pub mod formats;
 pub mod host;
 pub mod lint;
+pub mod odoo;
 pub mod render;
 pub mod rules;
 pub mod source;
