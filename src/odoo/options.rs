@@ -241,29 +241,11 @@ impl fmt::Display for Versions {
 }
 
 /// `--log-level` choices, in Odoo's order (the same in 14–19).
-pub const LOG_LEVELS: &[&str] = &[
-    "info",
-    "debug_rpc",
-    "warn",
-    "test",
-    "critical",
-    "runbot",
-    "debug_sql",
-    "error",
-    "debug",
-    "debug_rpc_answer",
-    "notset",
-];
+pub const LOG_LEVELS: &[&str] =
+    &["info", "debug_rpc", "warn", "test", "critical", "runbot", "debug_sql", "error", "debug", "debug_rpc_answer", "notset"];
 
 /// `--db_sslmode` choices (the same in 14–19).
-pub const SSL_MODES: &[&str] = &[
-    "disable",
-    "allow",
-    "prefer",
-    "require",
-    "verify-ca",
-    "verify-full",
-];
+pub const SSL_MODES: &[&str] = &["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 
 /// How Odoo turns the text of a file value into a value.
 ///
@@ -323,20 +305,12 @@ pub struct Flag {
 
 /// A flag shown by `--help` (table shorthand).
 const fn flag(name: &'static str, versions: Versions) -> Flag {
-    Flag {
-        name,
-        versions,
-        hidden: false,
-    }
+    Flag { name, versions, hidden: false }
 }
 
 /// A flag hidden from `--help` (table shorthand).
 const fn hidden_flag(name: &'static str, versions: Versions) -> Flag {
-    Flag {
-        name,
-        versions,
-        hidden: true,
-    }
+    Flag { name, versions, hidden: true }
 }
 
 /// The default of an option in some versions, as Python source text from Odoo's code.
@@ -414,19 +388,13 @@ impl OdooOption {
 
     /// The default in Odoo `major`, as Python source text.
     pub fn default_in(&self, major: u8) -> Option<&'static str> {
-        self.defaults
-            .iter()
-            .find(|d| d.versions.contains(major))
-            .map(|d| d.python)
+        self.defaults.iter().find(|d| d.versions.contains(major)).map(|d| d.python)
     }
 
     /// The command-line flags Odoo `major` accepts for this option, hidden ones included.
     pub fn flags_in(&self, major: u8) -> impl Iterator<Item = &'static str> + use<> {
         let flags: &'static [Flag] = self.flags;
-        flags
-            .iter()
-            .filter(move |f| f.versions.contains(major))
-            .map(|f| f.name)
+        flags.iter().filter(move |f| f.versions.contains(major)).map(|f| f.name)
     }
 
     /// Known in `major` but without a command-line flag there: it can only be set in the file.
@@ -464,13 +432,7 @@ pub enum RenameEffect {
 impl RenameEffect {
     /// Whether the value written under the old name reaches Odoo.
     pub const fn honoured(self) -> bool {
-        matches!(
-            self,
-            RenameEffect::Current
-                | RenameEffect::Mapped
-                | RenameEffect::Overrides
-                | RenameEffect::FallbackOrConflict
-        )
+        matches!(self, RenameEffect::Current | RenameEffect::Mapped | RenameEffect::Overrides | RenameEffect::FallbackOrConflict)
     }
 }
 
@@ -488,10 +450,7 @@ pub struct Rename {
 impl Rename {
     /// What Odoo `major` does with the old name.
     pub fn effect_in(&self, major: u8) -> Option<RenameEffect> {
-        self.effects
-            .iter()
-            .find(|(v, _)| v.contains(major))
-            .map(|&(_, e)| e)
+        self.effects.iter().find(|(v, _)| v.contains(major)).map(|&(_, e)| e)
     }
 }
 
@@ -500,28 +459,19 @@ pub static RENAMES: &[Rename] = &[
     Rename {
         old: "xmlrpc_port",
         new: "http_port",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Mapped),
-            (Versions::only(19), RenameEffect::WarnedIgnored),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Mapped), (Versions::only(19), RenameEffect::WarnedIgnored)],
         note: "14-18 load(): outdated_options_map (14: line 599, 18: line 662). 19 has no map, so it is an unknown option.",
     },
     Rename {
         old: "xmlrpc_interface",
         new: "http_interface",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Mapped),
-            (Versions::only(19), RenameEffect::WarnedIgnored),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Mapped), (Versions::only(19), RenameEffect::WarnedIgnored)],
         note: "As xmlrpc_port.",
     },
     Rename {
         old: "xmlrpc",
         new: "http_enable",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Mapped),
-            (Versions::only(19), RenameEffect::WarnedIgnored),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Mapped), (Versions::only(19), RenameEffect::WarnedIgnored)],
         note: "As xmlrpc_port. The value is not cast, so only False/false turns HTTP off.",
     },
     Rename {
@@ -560,28 +510,19 @@ pub static RENAMES: &[Rename] = &[
     Rename {
         old: "import_image_maxbytes",
         new: "import_file_maxbytes",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Current),
-            (Versions::only(19), RenameEffect::FallbackOrConflict),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Current), (Versions::only(19), RenameEffect::FallbackOrConflict)],
         note: "19: configmanager.aliases plus _warn_deprecated_options (offset 41349). Odoo stores the old key raw without the unknown-option warning.",
     },
     Rename {
         old: "import_image_regex",
         new: "import_url_regex",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Current),
-            (Versions::only(19), RenameEffect::FallbackOrConflict),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Current), (Versions::only(19), RenameEffect::FallbackOrConflict)],
         note: "As import_image_maxbytes.",
     },
     Rename {
         old: "import_image_timeout",
         new: "import_file_timeout",
-        effects: &[
-            (Versions::span(14, 18), RenameEffect::Current),
-            (Versions::only(19), RenameEffect::FallbackOrConflict),
-        ],
+        effects: &[(Versions::span(14, 18), RenameEffect::Current), (Versions::only(19), RenameEffect::FallbackOrConflict)],
         note: "As import_image_maxbytes.",
     },
 ];
@@ -665,10 +606,10 @@ pub fn closest(name: &str, major: u8) -> Option<&'static str> {
     // 1. A CLI flag spelling.
     let dashed = typed.replace('_', "-");
     for spelling in [typed.as_str(), dashed.as_str()] {
-        let found = OPTIONS.iter().filter(readable).find(|o| {
-            o.flags_in(major)
-                .any(|f| !f.starts_with("--no-") && f.trim_start_matches('-') == spelling)
-        });
+        let found = OPTIONS
+            .iter()
+            .filter(readable)
+            .find(|o| o.flags_in(major).any(|f| !f.starts_with("--no-") && f.trim_start_matches('-') == spelling));
         if let Some(o) = found {
             return Some(o.key);
         }
@@ -693,35 +634,10 @@ pub fn closest(name: &str, major: u8) -> Option<&'static str> {
     OPTIONS
         .iter()
         .filter(readable)
-        .map(|o| (osa_distance(&underscored, o.key), o.key))
+        .map(|o| (crate::suggest::distance(&underscored, o.key), o.key))
         .filter(|&(d, _)| d <= budget)
         .min()
         .map(|(_, key)| key)
-}
-
-/// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two
-/// neighbouring characters each cost 1 (a substring is never edited twice).
-fn osa_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Three rows: i-2, i-1 and i.
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur: Vec<usize> = vec![0; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            cur[j] = d;
-        }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 /// Every key Odoo 14–19 knows in `[options]`, sorted by key. Generated from the sources listed
@@ -735,10 +651,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--addons-path", Versions::span(14, 19))],
         legacy: Some(Reading::PathList),
         modern: Some(Reading::PathList),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "[]")],
         env19: Some("ODOO_ADDONS_PATH"),
         help: "specify additional addons paths (separated by commas).",
         note: "14-18: empty, `None` or absent -> odoo/addons and ../addons beside the code; file paths are normalised but not checked (only the CLI callback checks them). 19: missing or non-addons directories are skipped with a WARNING.",
@@ -764,10 +677,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[],
         legacy: Some(Reading::Str),
         modern: None,
-        defaults: &[default(
-            Versions::span(14, 16),
-            "'https://apps.odoo.com/apps'",
-        )],
+        defaults: &[default(Versions::span(14, 16), "'https://apps.odoo.com/apps'")],
         env19: None,
         help: "",
         note: "Not declared; read by ir.module.module.get_apps_server() through config.get (14-16).",
@@ -780,10 +690,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("ODOO_BIN_PATH"),
         help: "",
         note: "14-18: not declared, read raw by tools/misc.find_in_path (`None` means unset). 19: a declared file-only path.",
@@ -793,10 +700,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::NONE,
-        flags: &[
-            flag("-c", Versions::span(14, 19)),
-            flag("--config", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-c", Versions::span(14, 19)), flag("--config", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Path),
         defaults: &[
@@ -828,10 +732,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("-D", Versions::span(14, 19)),
-            flag("--data-dir", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-D", Versions::span(14, 19)), flag("--data-dir", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
         defaults: &[
@@ -869,10 +770,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--db_host", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("PGHOST"),
         help: "specify the database host",
         note: "",
@@ -898,10 +796,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--db_maxconn_gevent", Versions::span(17, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::span(17, 18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::span(17, 18), "False"), default(Versions::only(19), "None")],
         env19: Some("ODOO_DB_MAXCONN_GEVENT"),
         help: "specify the maximum number of physical connections to PostgreSQL specifically for the gevent worker",
         note: "17-18: False means use db_maxconn; 19: None means the same.",
@@ -911,16 +806,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("-d", Versions::span(14, 19)),
-            flag("--database", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-d", Versions::span(14, 19)), flag("--database", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "[]")],
         env19: Some("PGDATABASE"),
         help: "database(s) used when installing or updating modules.",
         note: "17+: a comma-separated list of several databases is accepted, and -i/-u are then refused. 19: parsed as a list.",
@@ -930,16 +819,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("-w", Versions::span(14, 19)),
-            flag("--db_password", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-w", Versions::span(14, 19)), flag("--db_password", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("PGPASSWORD"),
         help: "specify the database password",
         note: "",
@@ -952,10 +835,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--db_port", Versions::span(14, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "None")],
         env19: Some("PGPORT"),
         help: "specify the database port",
         note: "",
@@ -968,10 +848,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--db_replica_host", Versions::span(18, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::only(18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::only(18), "False"), default(Versions::only(19), "None")],
         env19: Some("PGHOST_REPLICA"),
         help: "specify the replica host",
         note: "19: an empty value is the 18.0 way of asking for a replica on the same server; it becomes None, adds dev_mode `replica` and a DeprecationWarning.",
@@ -984,10 +861,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--db_replica_port", Versions::span(18, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::only(18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::only(18), "False"), default(Versions::only(19), "None")],
         env19: Some("PGPORT_REPLICA"),
         help: "specify the replica port",
         note: "",
@@ -1023,16 +897,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("-r", Versions::span(14, 19)),
-            flag("--db_user", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-r", Versions::span(14, 19)), flag("--db_user", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("PGUSER"),
         help: "specify the database user name",
         note: "",
@@ -1071,10 +939,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--dev", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "[]")],
         env19: Some("ODOO_DEV"),
         help: "Enable developer features (comma-separated list, use \"all\" for access,reload,qweb,xml).",
         note: "14-18: the file value is discarded; only --dev is used. 19: read from the file as a comma list (`all` expands).",
@@ -1087,10 +952,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--email-from", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_EMAIL_FROM"),
         help: "specify the SMTP email address for sending email",
         note: "",
@@ -1103,10 +965,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--from-filter", Versions::span(15, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(15, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(15, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_FROM_FILTER"),
         help: "specify for which email address the SMTP configuration can be used",
         note: "",
@@ -1116,16 +975,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(17, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(17, 19),
-        flags: &[
-            flag("--geoip-city-db", Versions::span(17, 19)),
-            flag("--geoip-db", Versions::span(17, 19)),
-        ],
+        flags: &[flag("--geoip-city-db", Versions::span(17, 19)), flag("--geoip-db", Versions::span(17, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[default(
-            Versions::span(17, 19),
-            "'/usr/share/GeoIP/GeoLite2-City.mmdb'",
-        )],
+        defaults: &[default(Versions::span(17, 19), "'/usr/share/GeoIP/GeoLite2-City.mmdb'")],
         env19: Some("ODOO_GEOIP_CITY_DB"),
         help: "Absolute path to the GeoIP City database file.",
         note: "Replaces geoip_database from 17 (the --geoip-db flag is kept). See RENAMES.",
@@ -1138,10 +991,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--geoip-country-db", Versions::span(17, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[default(
-            Versions::span(17, 19),
-            "'/usr/share/GeoIP/GeoLite2-Country.mmdb'",
-        )],
+        defaults: &[default(Versions::span(17, 19), "'/usr/share/GeoIP/GeoLite2-Country.mmdb'")],
         env19: Some("ODOO_GEOIP_COUNTRY_DB"),
         help: "Absolute path to the GeoIP Country database file.",
         note: "",
@@ -1154,10 +1004,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--geoip-db", Versions::span(14, 16))],
         legacy: Some(Reading::Path),
         modern: None,
-        defaults: &[default(
-            Versions::span(14, 16),
-            "'/usr/share/GeoIP/GeoLite2-City.mmdb'",
-        )],
+        defaults: &[default(Versions::span(14, 16), "'/usr/share/GeoIP/GeoLite2-City.mmdb'")],
         env19: None,
         help: "Absolute path to the GeoIP database file.",
         note: "Renamed geoip_city_db in 17. See RENAMES.",
@@ -1180,10 +1027,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("--no-http", Versions::span(14, 19)),
-            hidden_flag("--no-xmlrpc", Versions::span(14, 18)),
-        ],
+        flags: &[flag("--no-http", Versions::span(14, 19)), hidden_flag("--no-xmlrpc", Versions::span(14, 18))],
         legacy: Some(Reading::Bool),
         modern: Some(Reading::Bool),
         defaults: &[default(Versions::span(14, 19), "True")],
@@ -1196,16 +1040,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 19),
-        flags: &[
-            flag("--http-interface", Versions::span(14, 19)),
-            hidden_flag("--xmlrpc-interface", Versions::span(14, 18)),
-        ],
+        flags: &[flag("--http-interface", Versions::span(14, 19)), hidden_flag("--xmlrpc-interface", Versions::span(14, 18))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "''"),
-            default(Versions::only(19), "'0.0.0.0'"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "''"), default(Versions::only(19), "'0.0.0.0'")],
         env19: Some("ODOO_HTTP_INTERFACE"),
         help: "Listen interface address for HTTP services.",
         note: "14-18: '' listens on all interfaces. 19: an empty file value is dropped, and the default 0.0.0.0 then logs 'missing http_interface ... will change to 127.0.0.1 in 20.0'.",
@@ -1297,10 +1135,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 18),
-        flags: &[
-            flag("-P", Versions::span(14, 19)),
-            flag("--import-partial", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-P", Versions::span(14, 19)), flag("--import-partial", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Path),
         defaults: &[default(Versions::span(14, 19), "''")],
@@ -1326,16 +1161,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::NONE,
-        flags: &[
-            flag("-i", Versions::span(14, 19)),
-            flag("--init", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-i", Versions::span(14, 19)), flag("--init", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "[]")],
         env19: None,
         help: "install one or more modules (comma-separated list, use \"all\" for all modules), requires -d",
         note: "Never taken from the file: 14-18 overwrite it from -i; 19 skips it (not file-loadable).",
@@ -1345,10 +1174,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 18),
         also_read: Versions::NONE,
         file_effect: Versions::span(14, 18),
-        flags: &[
-            flag("-l", Versions::span(14, 18)),
-            flag("--language", Versions::span(14, 18)),
-        ],
+        flags: &[flag("-l", Versions::span(14, 18)), flag("--language", Versions::span(14, 18))],
         legacy: Some(Reading::Str),
         modern: None,
         defaults: &[default(Versions::span(14, 18), "None")],
@@ -1377,10 +1203,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--limit-memory-hard-gevent", Versions::span(18, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::only(18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::only(18), "False"), default(Versions::only(19), "None")],
         env19: Some("ODOO_LIMIT_MEMORY_HARD_GEVENT"),
         help: "Maximum allowed virtual memory per gevent worker (in bytes), when reached, any memory allocation will fail. Defaults to `--limit-memory-hard`.",
         note: "18: False means fall back to limit_memory_hard; 19: None means the same. POSIX only.",
@@ -1406,10 +1229,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--limit-memory-soft-gevent", Versions::span(18, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::only(18), "False"),
-            default(Versions::only(19), "None"),
-        ],
+        defaults: &[default(Versions::only(18), "False"), default(Versions::only(19), "None")],
         env19: Some("ODOO_LIMIT_MEMORY_SOFT_GEVENT"),
         help: "Maximum allowed virtual memory per gevent worker (in bytes), when reached the worker will be reset after the current request. Defaults to `--limit-memory-soft`.",
         note: "18: False means fall back to limit_memory_soft; 19: None means the same. POSIX only.",
@@ -1422,10 +1242,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--limit-request", Versions::span(14, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::span(14, 15), "8192"),
-            default(Versions::span(16, 19), "2**16"),
-        ],
+        defaults: &[default(Versions::span(14, 15), "8192"), default(Versions::span(16, 19), "2**16")],
         env19: Some("ODOO_LIMIT_REQUEST"),
         help: "Maximum number of request to be processed per worker (default 65536).",
         note: "16.0: 8192 in early copies (Oct 2022), 65536 (2**16) in later ones. POSIX only.",
@@ -1516,10 +1333,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--log-db", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_LOG_DB"),
         help: "Logging database",
         note: "",
@@ -1551,10 +1365,7 @@ pub static OPTIONS: &[OdooOption] = &[
         ],
         legacy: Some(Reading::List),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "':INFO'"),
-            default(Versions::only(19), "[':INFO']"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "':INFO'"), default(Versions::only(19), "[':INFO']")],
         env19: Some("ODOO_LOG_HANDLER"),
         help: "setup a handler at LEVEL for a given MODULE. An empty MODULE indicates the root logger. This option can be repeated. Example: \"odoo.orm:DEBUG\" or \"werkzeug:CRITICAL\" (default: \":INFO\")",
         note: "14-18: split on ','; CLI values are appended; `True`/`False` make startup crash (bool has no extend). 19: the default, file, environment and CLI lists are merged.",
@@ -1580,10 +1391,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--logfile", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("ODOO_LOGFILE"),
         help: "file where the server log will be stored",
         note: "14-18: `None`/`False` disable it. 19: `None` becomes None, and `False` is skipped with a WARNING. Cannot be combined with syslog.",
@@ -1596,10 +1404,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--longpolling-port", Versions::span(14, 17))],
         legacy: Some(Reading::Int),
         modern: None,
-        defaults: &[
-            default(Versions::span(14, 15), "8072"),
-            default(Versions::span(16, 17), "0"),
-        ],
+        defaults: &[default(Versions::span(14, 15), "8072"), default(Versions::span(16, 17), "0")],
         env19: None,
         help: "Deprecated alias to the gevent-port option",
         note: "14-15: the real port option (8072). 16-17: a deprecated alias, default 0; a non-zero value overrides gevent_port. One 16.0 copy (alfarisye/odoo_16@1be6a65e, Feb 2023) declared dest `gevent-port`, so this key was silently ignored there. See RENAMES.",
@@ -1638,10 +1443,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--osv-memory-count-limit", Versions::span(14, 19))],
         legacy: Some(Reading::Int),
         modern: Some(Reading::Int),
-        defaults: &[
-            default(Versions::span(14, 15), "False"),
-            default(Versions::span(16, 19), "0"),
-        ],
+        defaults: &[default(Versions::span(14, 15), "False"), default(Versions::span(16, 19), "0")],
         env19: Some("ODOO_OSV_MEMORY_COUNT_LIMIT"),
         help: "Force a limit on the maximum number of records kept in the virtual osv_memory tables. By default there is no limit.",
         note: "14-15: the default is False, which means no limit.",
@@ -1667,10 +1469,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--pg_path", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("PGPATH"),
         help: "specify the pg executable path",
         note: "",
@@ -1683,10 +1482,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--pidfile", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("ODOO_PIDFILE"),
         help: "file where the server pid will be stored",
         note: "14-18: `None`/`False` disable it. 19: `False` is skipped with a WARNING.",
@@ -1712,10 +1508,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(15, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(15, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("ODOO_PROXY_ACCESS_TOKEN"),
         help: "",
         note: "15-18: not declared; read by cli/genproxytoken and the IoT drivers through config.get. 19: a declared file-only option.",
@@ -1742,14 +1535,8 @@ pub static OPTIONS: &[OdooOption] = &[
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
         defaults: &[
-            default(
-                Versions::span(14, 17),
-                "'http://services.openerp.com/publisher-warranty/'",
-            ),
-            default(
-                Versions::span(18, 19),
-                "'http://services.odoo.com/publisher-warranty/'",
-            ),
+            default(Versions::span(14, 17), "'http://services.openerp.com/publisher-warranty/'"),
+            default(Versions::span(18, 19), "'http://services.odoo.com/publisher-warranty/'"),
         ],
         env19: Some("ODOO_PUBLISHER_WARRANTY_URL"),
         help: "",
@@ -1812,16 +1599,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::NONE,
-        flags: &[
-            flag("-s", Versions::span(14, 19)),
-            flag("--save", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-s", Versions::span(14, 19)), flag("--save", Versions::span(14, 19))],
         legacy: Some(Reading::Bool),
         modern: Some(Reading::Bool),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "False"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "False")],
         env19: None,
         help: "save configuration to ~/.odoorc (or to ~/.openerp_serverrc if it exists)",
         note: "Never read from the file.",
@@ -1834,10 +1615,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--screencasts", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "''")],
         env19: Some("ODOO_SCREENCASTS"),
         help: "Screencasts will go in DIR/{db_name}/screencasts.",
         note: "",
@@ -1850,10 +1628,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--screenshots", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[default(
-            Versions::span(14, 19),
-            "os.path.join(tempfile.gettempdir(), 'odoo_tests')",
-        )],
+        defaults: &[default(Versions::span(14, 19), "os.path.join(tempfile.gettempdir(), 'odoo_tests')")],
         env19: Some("ODOO_SCREENSHOTS"),
         help: "Screenshots will go in DIR/{db_name}/screenshots. Defaults to /tmp/odoo_tests.",
         note: "",
@@ -1866,10 +1641,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--load", Versions::span(14, 19))],
         legacy: Some(Reading::List),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "'base,web'"),
-            default(Versions::only(19), "['base', 'rpc', 'web']"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "'base,web'"), default(Versions::only(19), "['base', 'rpc', 'web']")],
         env19: Some("ODOO_SERVER_WIDE_MODULES"),
         help: "Comma-separated list of server-wide modules.",
         note: "14-18: '' or `None` -> 'base,web', while `False` makes startup crash (bool.split). 19: empty -> base,rpc,web, and base and web are always added.",
@@ -1895,10 +1667,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--smtp-password", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_SMTP_PASSWORD"),
         help: "specify the SMTP password for sending email",
         note: "",
@@ -1947,16 +1716,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(15, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(15, 19),
-        flags: &[flag(
-            "--smtp-ssl-certificate-filename",
-            Versions::span(15, 19),
-        )],
+        flags: &[flag("--smtp-ssl-certificate-filename", Versions::span(15, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(15, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(15, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_SMTP_SSL_CERTIFICATE_FILENAME"),
         help: "specify the SSL certificate used for authentication",
         note: "",
@@ -1966,16 +1729,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(15, 19),
         also_read: Versions::NONE,
         file_effect: Versions::span(15, 19),
-        flags: &[flag(
-            "--smtp-ssl-private-key-filename",
-            Versions::span(15, 19),
-        )],
+        flags: &[flag("--smtp-ssl-private-key-filename", Versions::span(15, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(15, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(15, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_SMTP_SSL_PRIVATE_KEY_FILENAME"),
         help: "specify the SSL private key used for authentication",
         note: "",
@@ -1988,10 +1745,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--smtp-user", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::Str),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: Some("ODOO_SMTP_USER"),
         help: "specify the SMTP username for sending email",
         note: "",
@@ -2043,10 +1797,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--test-file", Versions::span(14, 19))],
         legacy: Some(Reading::Path),
         modern: Some(Reading::Path),
-        defaults: &[
-            default(Versions::span(14, 18), "False"),
-            default(Versions::only(19), "''"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "False"), default(Versions::only(19), "''")],
         env19: None,
         help: "Launch a python test file.",
         note: "19: not loadable from the file.",
@@ -2134,16 +1885,10 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::span(14, 19),
         also_read: Versions::NONE,
         file_effect: Versions::NONE,
-        flags: &[
-            flag("-u", Versions::span(14, 19)),
-            flag("--update", Versions::span(14, 19)),
-        ],
+        flags: &[flag("-u", Versions::span(14, 19)), flag("--update", Versions::span(14, 19))],
         legacy: Some(Reading::Str),
         modern: Some(Reading::List),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "[]")],
         env19: None,
         help: "update one or more modules (comma-separated list, use \"all\" for all modules). Requires -d.",
         note: "Never taken from the file: 14-18 overwrite it from -u; 19 skips it (not file-loadable).",
@@ -2156,10 +1901,7 @@ pub static OPTIONS: &[OdooOption] = &[
         flags: &[flag("--upgrade-path", Versions::span(14, 19))],
         legacy: Some(Reading::PathList),
         modern: Some(Reading::PathList),
-        defaults: &[
-            default(Versions::span(14, 18), "None"),
-            default(Versions::only(19), "[]"),
-        ],
+        defaults: &[default(Versions::span(14, 18), "None"), default(Versions::only(19), "[]")],
         env19: Some("ODOO_UPGRADE_PATH"),
         help: "specify an additional upgrade path.",
         note: "",
@@ -2208,10 +1950,7 @@ pub static OPTIONS: &[OdooOption] = &[
         declared: Versions::only(19),
         also_read: Versions::NONE,
         file_effect: Versions::only(19),
-        flags: &[
-            flag("--with-demo", Versions::only(19)),
-            flag("--without-demo", Versions::only(19)),
-        ],
+        flags: &[flag("--with-demo", Versions::only(19)), flag("--without-demo", Versions::only(19))],
         legacy: None,
         modern: Some(Reading::Bool),
         defaults: &[default(Versions::only(19), "False")],
@@ -2309,11 +2048,7 @@ mod tests {
     #[test]
     fn also_read_counts() {
         let also = |v| count(v, |o| o.also_read);
-        assert_eq!(
-            [14, 15, 16, 17, 18, 19].map(also),
-            [6, 7, 8, 7, 7, 1],
-            "also-read keys per version"
-        );
+        assert_eq!([14, 15, 16, 17, 18, 19].map(also), [6, 7, 8, 7, 7, 1], "also-read keys per version");
     }
 
     /// Keys whose file value takes effect: everything known, minus those whose file value is
@@ -2324,32 +2059,10 @@ mod tests {
     #[test]
     fn file_effect_counts() {
         let eff = |v| count(v, |o| o.file_effect);
-        assert_eq!(
-            [14, 15, 16, 17, 18, 19].map(eff),
-            [
-                71 - 8 + 6,
-                74 - 8 + 7,
-                79 - 8 + 8,
-                80 - 8 + 7,
-                84 - 8 + 7,
-                87 - 10 + 1
-            ]
-        );
+        assert_eq!([14, 15, 16, 17, 18, 19].map(eff), [71 - 8 + 6, 74 - 8 + 7, 79 - 8 + 8, 80 - 8 + 7, 84 - 8 + 7, 87 - 10 + 1]);
         for v in [14, 15, 16, 17, 18] {
-            for key in [
-                "config",
-                "save",
-                "init",
-                "update",
-                "dev_mode",
-                "translate_modules",
-                "test_enable",
-                "root_path",
-            ] {
-                assert!(
-                    matches!(key_status(key, v), KeyStatus::Ignored(_)),
-                    "{key} in {v}"
-                );
+            for key in ["config", "save", "init", "update", "dev_mode", "translate_modules", "test_enable", "root_path"] {
+                assert!(matches!(key_status(key, v), KeyStatus::Ignored(_)), "{key} in {v}");
             }
         }
         for key in [
@@ -2371,24 +2084,13 @@ mod tests {
     #[test]
     fn table_is_sorted_unique_and_consistent() {
         for pair in OPTIONS.windows(2) {
-            assert!(
-                pair[0].key < pair[1].key,
-                "{} / {}",
-                pair[0].key,
-                pair[1].key
-            );
+            assert!(pair[0].key < pair[1].key, "{} / {}", pair[0].key, pair[1].key);
         }
         for o in OPTIONS {
             let known = o.versions();
             assert!(!known.is_empty(), "{}", o.key);
             assert!(o.file_effect.is_subset_of(known), "{}", o.key);
-            assert!(
-                o.key
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-                "{}",
-                o.key
-            );
+            assert!(o.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{}", o.key);
             for f in o.flags {
                 assert!(f.versions.is_subset_of(known), "{} {}", o.key, f.name);
                 assert!(f.name.starts_with('-'), "{}", f.name);
@@ -2405,19 +2107,11 @@ mod tests {
             if o.flags.iter().any(|f| !f.hidden) {
                 assert!(!o.help.is_empty(), "{} has a flag but no help", o.key);
             }
-            assert_eq!(
-                o.env19.is_some(),
-                o.declared.contains(19) && (o.read_from_file(19) || o.key == "config"),
-                "{}",
-                o.key
-            );
+            assert_eq!(o.env19.is_some(), o.declared.contains(19) && (o.read_from_file(19) || o.key == "config"), "{}", o.key);
         }
         for r in RENAMES {
             assert!(lookup(r.new).is_some(), "{}", r.new);
-            let covered = r
-                .effects
-                .iter()
-                .fold(Versions::NONE, |acc, (v, _)| acc.with(*v));
+            let covered = r.effects.iter().fold(Versions::NONE, |acc, (v, _)| acc.with(*v));
             assert_eq!(covered, Versions::ALL, "{}", r.old);
             assert_eq!(RENAMES.iter().filter(|x| x.old == r.old).count(), 1);
         }
@@ -2445,14 +2139,8 @@ mod tests {
         assert_eq!(lp.declared, Versions::span(14, 17));
         assert_eq!(lp.default_in(14), Some("8072"));
         assert_eq!(lp.default_in(16), Some("0"));
-        assert!(matches!(
-            key_status("longpolling_port", 14),
-            KeyStatus::Read(_)
-        ));
-        assert!(matches!(
-            key_status("longpolling_port", 15),
-            KeyStatus::Read(_)
-        ));
+        assert!(matches!(key_status("longpolling_port", 14), KeyStatus::Read(_)));
+        assert!(matches!(key_status("longpolling_port", 15), KeyStatus::Read(_)));
         for (v, effect) in [
             (16, RenameEffect::Overrides),
             (17, RenameEffect::Overrides),
@@ -2465,21 +2153,12 @@ mod tests {
             );
         }
         for v in 14..=18 {
-            assert_eq!(
-                rename("xmlrpc_port").unwrap().effect_in(v),
-                Some(RenameEffect::Mapped)
-            );
+            assert_eq!(rename("xmlrpc_port").unwrap().effect_in(v), Some(RenameEffect::Mapped));
         }
-        assert_eq!(
-            rename("xmlrpc_port").unwrap().effect_in(19),
-            Some(RenameEffect::WarnedIgnored)
-        );
+        assert_eq!(rename("xmlrpc_port").unwrap().effect_in(19), Some(RenameEffect::WarnedIgnored));
         assert!(!rename("xmlrpc").unwrap().effect_in(19).unwrap().honoured());
         assert_eq!(lookup("http_interface").unwrap().default_in(18), Some("''"));
-        assert_eq!(
-            lookup("http_interface").unwrap().default_in(19),
-            Some("'0.0.0.0'")
-        );
+        assert_eq!(lookup("http_interface").unwrap().default_in(19), Some("'0.0.0.0'"));
     }
 
     #[test]
@@ -2501,16 +2180,10 @@ mod tests {
         assert!(!exists_in("db_maxconn_gevent", 16) && exists_in("db_maxconn_gevent", 17));
         assert!(!exists_in("limit_memory_soft_gevent", 17));
         assert!(!exists_in("limit_time_worker_cron", 17));
-        assert_eq!(
-            lookup("geoip_database").unwrap().versions(),
-            Versions::span(14, 16)
-        );
+        assert_eq!(lookup("geoip_database").unwrap().versions(), Versions::span(14, 16));
         assert!(exists_in("shell_interface", 18) && !exists_in("shell_interface", 19));
         assert!(exists_in("translate_out", 18) && !exists_in("translate_out", 19));
-        assert_eq!(
-            lookup("apps_server").unwrap().versions(),
-            Versions::span(14, 16)
-        );
+        assert_eq!(lookup("apps_server").unwrap().versions(), Versions::span(14, 16));
     }
 
     #[test]
@@ -2534,20 +2207,11 @@ mod tests {
         );
         let g = rename("geoip_database").unwrap();
         assert_eq!(g.effect_in(16), Some(RenameEffect::Current));
-        assert!(matches!(
-            key_status("geoip_database", 16),
-            KeyStatus::Read(_)
-        ));
+        assert!(matches!(key_status("geoip_database", 16), KeyStatus::Read(_)));
         assert_eq!(g.effect_in(17), Some(RenameEffect::SilentlyIgnored));
         assert_eq!(g.effect_in(18), Some(RenameEffect::FallbackOrConflict));
-        assert_eq!(
-            rename("import_image_maxbytes").unwrap().effect_in(19),
-            Some(RenameEffect::FallbackOrConflict)
-        );
-        assert!(matches!(
-            key_status("import_image_regex", 17),
-            KeyStatus::Read(_)
-        ));
+        assert_eq!(rename("import_image_maxbytes").unwrap().effect_in(19), Some(RenameEffect::FallbackOrConflict));
+        assert!(matches!(key_status("import_image_regex", 17), KeyStatus::Read(_)));
     }
 
     #[test]
@@ -2558,15 +2222,7 @@ mod tests {
             assert_eq!(reading("transient_age_limit", v), Some(Reading::Float));
             assert_eq!(reading("log_level", v), Some(Reading::Choice(LOG_LEVELS)));
             assert_eq!(reading("db_sslmode", v), Some(Reading::Choice(SSL_MODES)));
-            for flag in [
-                "list_db",
-                "proxy_mode",
-                "unaccent",
-                "smtp_ssl",
-                "http_enable",
-                "syslog",
-                "reportgz",
-            ] {
+            for flag in ["list_db", "proxy_mode", "unaccent", "smtp_ssl", "http_enable", "syslog", "reportgz"] {
                 assert_eq!(reading(flag, v), Some(Reading::Bool), "{flag} {v}");
             }
         }
@@ -2574,18 +2230,9 @@ mod tests {
         assert_eq!(reading("db_name", 18), Some(Reading::Str));
         assert_eq!(reading("db_name", 19), Some(Reading::List));
         assert_eq!(reading("server_wide_modules", 14), Some(Reading::List));
-        assert_eq!(
-            reading("websocket_keep_alive_timeout", 17),
-            Some(Reading::IntAtUse)
-        );
-        assert_eq!(
-            reading("websocket_keep_alive_timeout", 19),
-            Some(Reading::Int)
-        );
-        assert_eq!(
-            reading("default_productivity_apps", 16),
-            Some(Reading::Bool)
-        );
+        assert_eq!(reading("websocket_keep_alive_timeout", 17), Some(Reading::IntAtUse));
+        assert_eq!(reading("websocket_keep_alive_timeout", 19), Some(Reading::Int));
+        assert_eq!(reading("default_productivity_apps", 16), Some(Reading::Bool));
         assert_eq!(reading("without_demo", 14), Some(Reading::DemoSwitch));
         assert_eq!(reading("without_demo", 19), Some(Reading::DemoSwitch));
         assert_eq!(reading("gevent_port", 15), None);
@@ -2600,35 +2247,17 @@ mod tests {
             assert!(o("csv_internal_sep").is_file_only(v));
             assert!(o("reportgz").is_file_only(v));
             assert!(!o("workers").is_file_only(v) && !o("workers").is_cli_only(v));
-            assert!(
-                o("init").is_cli_only(v)
-                    && o("update").is_cli_only(v)
-                    && o("config").is_cli_only(v)
-            );
+            assert!(o("init").is_cli_only(v) && o("update").is_cli_only(v) && o("config").is_cli_only(v));
         }
         assert!(o("websocket_rate_limit_delay").is_file_only(16));
         assert!(o("without_demo").is_file_only(19) && !o("without_demo").is_file_only(18));
         assert!(o("dev_mode").is_cli_only(18) && !o("dev_mode").is_cli_only(19));
         assert!(!o("stop_after_init").is_cli_only(18) && o("stop_after_init").is_cli_only(19));
         assert!(!o("test_tags").is_cli_only(17) && o("test_tags").is_cli_only(19));
-        assert_eq!(
-            o("geoip_city_db").flags_in(17).collect::<Vec<_>>(),
-            ["--geoip-city-db", "--geoip-db"]
-        );
-        assert_eq!(
-            o("http_port").flags_in(18).collect::<Vec<_>>(),
-            ["-p", "--http-port", "--xmlrpc-port"]
-        );
-        assert_eq!(
-            o("http_port").flags_in(19).collect::<Vec<_>>(),
-            ["-p", "--http-port"]
-        );
-        assert!(
-            o("http_port")
-                .flags
-                .iter()
-                .any(|f| f.name == "--xmlrpc-port" && f.hidden)
-        );
+        assert_eq!(o("geoip_city_db").flags_in(17).collect::<Vec<_>>(), ["--geoip-city-db", "--geoip-db"]);
+        assert_eq!(o("http_port").flags_in(18).collect::<Vec<_>>(), ["-p", "--http-port", "--xmlrpc-port"]);
+        assert_eq!(o("http_port").flags_in(19).collect::<Vec<_>>(), ["-p", "--http-port"]);
+        assert!(o("http_port").flags.iter().any(|f| f.name == "--xmlrpc-port" && f.hidden));
     }
 
     #[test]
@@ -2738,10 +2367,7 @@ mod tests {
         assert!(lookup("worker").is_none());
         assert!(lookup("").is_none());
         assert!(exists_in("registry_lru_size", 18) && !exists_in("registry_lru_size", 19));
-        assert!(matches!(
-            key_status("queue_job_channels", 17),
-            KeyStatus::Unknown
-        ));
+        assert!(matches!(key_status("queue_job_channels", 17), KeyStatus::Unknown));
         assert_eq!(options_for(19).count(), 88);
         assert!(options_for(14).all(|o| o.exists_in(14)));
         assert!(options_for(20).next().is_none());
@@ -2765,20 +2391,14 @@ mod tests {
         // Renames.
         assert_eq!(closest("xmlrpc_port", 19), Some("http_port"));
         assert_eq!(closest("longpolling_port", 18), Some("gevent_port"));
-        assert_eq!(
-            closest("osv_memory_age_limit", 19),
-            Some("transient_age_limit")
-        );
+        assert_eq!(closest("osv_memory_age_limit", 19), Some("transient_age_limit"));
         // Typos.
         assert_eq!(closest("workres", 17), Some("workers"));
         assert_eq!(closest("limit_memory_sofft", 17), Some("limit_memory_soft"));
         assert_eq!(closest("admin_password", 16), Some("admin_passwd"));
         assert_eq!(closest("proxymode", 14), Some("proxy_mode"));
         assert_eq!(closest("max_cron_thread", 19), Some("max_cron_threads"));
-        assert_eq!(
-            closest("limit_time_real_crn", 15),
-            Some("limit_time_real_cron")
-        );
+        assert_eq!(closest("limit_time_real_crn", 15), Some("limit_time_real_cron"));
         // A version that lacks the option gets no suggestion for it.
         assert_eq!(closest("db_maxconn_gevnt", 17), Some("db_maxconn_gevent"));
         assert_eq!(closest("db_maxconn_gevnt", 16), None);
@@ -2793,17 +2413,5 @@ mod tests {
         assert_eq!(closest("no-database-list", 17), None);
         // A CLI-only key is never offered for the file.
         assert_eq!(closest("int", 17), None);
-    }
-
-    #[test]
-    fn osa_distance_counts_swaps_once() {
-        assert_eq!(osa_distance("", ""), 0);
-        assert_eq!(osa_distance("abc", ""), 3);
-        assert_eq!(osa_distance("", "ab"), 2);
-        assert_eq!(osa_distance("workers", "workres"), 1);
-        assert_eq!(osa_distance("ca", "abc"), 3);
-        assert_eq!(osa_distance("kitten", "sitting"), 3);
-        assert_eq!(osa_distance("dbfilter", "db_filter"), 1);
-        assert_eq!(osa_distance("é", "e"), 1);
     }
 }

@@ -85,7 +85,7 @@ fn no_options_section(ctx: &mut Ctx, file: FileId, conf: &OdooConf) {
     // A header that was meant to be [options]: `[Options]`, `[ options ]`, `[option]`.
     let close = conf.sections.iter().enumerate().find(|(_, s)| {
         let n = s.name.trim().to_ascii_lowercase();
-        !s.is_default && (n == "options" || crate::suggest::levenshtein(&n, "options") <= 2)
+        !s.is_default && (n == "options" || crate::suggest::distance(&n, "options") <= 2)
     });
     let target = close.map(|(_, s)| s).unwrap_or(&conf.sections[0]);
     let mut d = ctx
