@@ -137,7 +137,8 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             .or_else(|| section.and_then(|s| s.odoo_version).map(|v| (v, format!("stack `{}` in {}", sf.name, config.display()))))
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
         let version = version::detect(&files, &ids, configured);
-        stacks.push(Stack { name: sf.name, root: sf.root, files: ids, host, version });
+        let odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
+        stacks.push(Stack { name: sf.name, root: sf.root, files: ids, host, version, odoo });
     }
     Workspace { files, stacks, errors }
 }

@@ -145,8 +145,13 @@ macro_rules! declare_rule {
 /// Every rule, in code order.
 pub static REGISTRY: &[&dyn Rule] = &[
     &input::parse_error::ParseError,
+    &input::unknown_option::UnknownOption,
+    &input::deprecated_option::DeprecatedOption,
     &input::duplicate_option::DuplicateOption,
+    &input::invalid_value::InvalidValue,
     &input::odoo_version_unknown::OdooVersionUnknown,
+    &input::boolean_misread::BooleanMisread,
+    &input::inline_comment_in_value::InlineCommentInValue,
     &input::host_unknown::HostUnknown,
     &input::options_section_missing::OptionsSectionMissing,
     &input::indented_key_continues_value::IndentedKeyContinuesValue,

@@ -1,6 +1,7 @@
 //! The stack: the files of one deployment read together, with the host they run on and the
 //! Odoo version they are for. Rules look at a stack, never at files on disk.
 
+pub mod odoo;
 pub mod version;
 
 use crate::files::{FileKind, FileSet};
@@ -18,6 +19,8 @@ pub struct Stack {
     pub files: Vec<FileId>,
     pub host: HostFacts,
     pub version: OdooVersion,
+    /// Odoo's settings with their origins.
+    pub odoo: odoo::OdooSettings,
 }
 
 impl Stack {

@@ -29,6 +29,14 @@ pub struct OdooVersion {
     pub out_of_range: Option<u32>,
 }
 
+/// The oldest version whose options a file uses, and the option that says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Floor {
+    pub major: u8,
+    pub key: String,
+    pub span: Span,
+}
+
 impl OdooVersion {
     pub fn assumed() -> OdooVersion {
         OdooVersion { major: NEWEST, source: VersionSource::Assumed, out_of_range: None }
@@ -132,7 +140,36 @@ pub fn detect(fs: &FileSet, files: &[FileId], configured: Option<(u32, String)>)
             }
         }
     }
+    // Options that only newer versions have: with nothing else to go on, the newest of them
+    // gives a floor; when that floor is the newest version, it is the version.
+    if let Some(floor) = floor(fs, files)
+        && floor.major == NEWEST
+    {
+        return OdooVersion::from_number(
+            floor.major as u32,
+            VersionSource::Named { what: format!("`{}` exists only in Odoo {}", floor.key, floor.major), span: floor.span },
+        );
+    }
     OdooVersion::assumed()
+}
+
+/// The oldest version that has every option the stack's odoo.conf uses (only options added
+/// in a later version count: old options linger in files after upgrades).
+pub fn floor(fs: &FileSet, files: &[FileId]) -> Option<Floor> {
+    let mut best: Option<Floor> = None;
+    for &id in files {
+        let Some(conf) = fs.odoo_conf(id) else { continue };
+        for e in conf.items("options") {
+            let Some(opt) = crate::odoo::options::lookup(&e.key) else { continue };
+            let versions = opt.versions();
+            let Some(first) = (OLDEST..=NEWEST).find(|&v| versions.contains(v)) else { continue };
+            let continuous = (first..=NEWEST).all(|v| versions.contains(v));
+            if first > OLDEST && continuous && best.as_ref().is_none_or(|b| first > b.major) {
+                best = Some(Floor { major: first, key: e.key.clone(), span: Span::new(id, e.key_range) });
+            }
+        }
+    }
+    best
 }
 
 #[cfg(test)]

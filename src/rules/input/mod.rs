@@ -1,8 +1,107 @@
 //! OL0xx: can the files be read at all, the way their programs read them?
 
+pub mod boolean_misread;
+pub mod deprecated_option;
 pub mod duplicate_option;
 pub mod host_unknown;
 pub mod indented_key_continues_value;
+pub mod inline_comment_in_value;
+pub mod invalid_value;
 pub mod odoo_version_unknown;
 pub mod options_section_missing;
 pub mod parse_error;
+pub mod unknown_option;
+
+use crate::files::FileKind;
+use crate::formats::odoo_conf::{Entry, OdooConf};
+use crate::rules::Ctx;
+use crate::source::FileId;
+
+/// The odoo.conf files of the stack with their parsed trees.
+pub(crate) fn odoo_confs<'a>(ctx: &Ctx<'a>) -> Vec<(FileId, &'a OdooConf)> {
+    let files = ctx.files;
+    ctx.stack.files_of(files, FileKind::OdooConf).filter_map(|id| files.odoo_conf(id).map(|c| (id, c))).collect()
+}
+
+/// The entries Odoo reads as options: `[options]` and the `[DEFAULT]` keys it inherits, first
+/// occurrences only (a repeated key is OL004's).
+pub(crate) fn option_entries(conf: &OdooConf) -> Vec<&Entry> {
+    conf.items("options")
+}
+
+/// Keys whose values are secrets and never printed.
+pub fn is_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["passw", "secret", "token", "api_key", "apikey", "private_key"].iter().any(|s| k.contains(s))
+}
+
+/// Where a `;` or `#` comment starts in a value line: at the start, or after whitespace.
+/// configparser keeps it as part of the value (Odoo enables no inline comment prefixes).
+pub fn inline_comment(value: &str) -> Option<usize> {
+    let b = value.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if (c == b';' || c == b'#') && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t') {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Whether a value is a placeholder that a template engine fills in before Odoo reads the
+/// file (`${VAR}`, `$VAR`, `{{ var }}`, `{var}`, `%(var)s`, `<CLIENT DOMAIN>`): its type is
+/// checked after rendering, not here.
+pub fn is_template_value(value: &str) -> bool {
+    let b = value.as_bytes();
+    if value.contains("${") || value.contains("{{") || value.contains("{%") || value.contains("%(") {
+        return true;
+    }
+    for i in 0..b.len() {
+        // $VAR
+        if b[i] == b'$' && b.get(i + 1).is_some_and(|c| c.is_ascii_uppercase() || *c == b'_') {
+            return true;
+        }
+        // {name}
+        if b[i] == b'{'
+            && let Some(end) = value[i + 1..].find('}')
+            && end > 0
+            && value[i + 1..i + 1 + end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return true;
+        }
+        // <CLIENT DOMAIN>
+        if b[i] == b'<'
+            && let Some(end) = value[i + 1..].find('>')
+            && end > 0
+            && value[i + 1..i + 1 + end].chars().all(|c| c.is_ascii_uppercase() || c == ' ' || c == '_' || c == '-')
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_values() {
+        for t in
+            ["${ODOO_WORKERS}", "$WORKERS", "{{ workers }}", "80{odoo_version}", "%(workers)s", "<CLIENT DOMAIN>", "{%if x%}"]
+        {
+            assert!(is_template_value(t), "{t}");
+        }
+        for v in ["4", "^%d$", "$pbkdf2-sha512$25000$abc", "/mnt/extra-addons", "a{2}", "x <= 3"] {
+            assert!(!is_template_value(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn inline_comments() {
+        assert_eq!(inline_comment("4 ; four"), Some(2));
+        assert_eq!(inline_comment("465   #25"), Some(6));
+        assert_eq!(inline_comment("# set me"), Some(0));
+        assert_eq!(inline_comment("http://h/#/x"), None);
+        assert_eq!(inline_comment("a;b"), None);
+    }
+}

@@ -48,11 +48,13 @@ impl Rule for OdooVersionUnknown {
         if version.is_known() {
             return;
         }
+        let floor = crate::stack::version::floor(ctx.files, &ctx.stack.files);
+        let (span, said) = match &floor {
+            Some(f) => (f.span, format!(" (`{}` says {} or later)", f.key, f.major)),
+            None => (Span::new(anchor, TextRange::empty(0)), String::new()),
+        };
         let d = ctx
-            .diag(
-                Span::new(anchor, TextRange::empty(0)),
-                format!("the Odoo version of stack `{}` is unknown: rules that depend on it assume Odoo {NEWEST}", ctx.stack.name),
-            )
+            .diag(span, format!("the Odoo version of stack `{}` is unknown{said}: rules that depend on it assume Odoo {NEWEST}", ctx.stack.name))
             .with_help("set `odoo-version = 17` in odoo-lint.toml (or `--odoo-version 17`); odoo-lint also reads it from image tags (`odoo:17.0`) and paths such as `/opt/odoo17` or `odoo-17.0/addons`");
         ctx.push(d);
     }
