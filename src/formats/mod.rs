@@ -44,3 +44,4 @@ impl SyntaxError {
 }
 
 pub mod limits;
+pub mod systemd;
