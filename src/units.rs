@@ -33,7 +33,7 @@ impl fmt::Display for Bytes {
         let units = [(TIB, "TiB"), (GIB, "GiB"), (MIB, "MiB"), (KIB, "KiB")];
         for (size, name) in units {
             if n >= size {
-                if n % size == 0 {
+                if n.is_multiple_of(size) {
                     return write!(f, "{} {name}", n / size);
                 }
                 let tenths = (n as f64 / size as f64 * 10.0).round() / 10.0;
@@ -67,7 +67,7 @@ impl fmt::Display for Millis {
     /// `60 s`, `1.5 s`, `250 ms`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
-        if ms % 1000 == 0 {
+        if ms.is_multiple_of(1000) {
             write!(f, "{} s", ms / 1000)
         } else if ms >= 1000 {
             write!(f, "{} s", (ms as f64 / 1000.0 * 100.0).round() / 100.0)

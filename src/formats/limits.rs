@@ -1035,9 +1035,9 @@ pub fn append_entry(file: &LimitsFile, source: &SourceFile, fields: [&str; 4]) -
                 // pad to the model's columns, at least one space
                 let start = l.range.start as usize;
                 let mut col = l.indent.len();
-                for i in 0..4 {
-                    out.push_str(fields[i]);
-                    col += fields[i].len();
+                for (i, field) in fields.iter().enumerate() {
+                    out.push_str(field);
+                    col += field.len();
                     if i < 3 {
                         let target = l.fields[i + 1].start as usize - start;
                         let pad = if target > col { target - col } else { 1 };

@@ -347,10 +347,10 @@ pub fn parse(source: &SourceFile, unit_type: UnitType) -> UnitFile {
         }
         file.parse_logical(source, logical, &mut state);
     }
-    if let Some(logical) = cont.take() {
-        if !file.load_error {
-            file.parse_logical(source, logical, &mut state);
-        }
+    if let Some(logical) = cont.take()
+        && !file.load_error
+    {
+        file.parse_logical(source, logical, &mut state);
     }
     file
 }

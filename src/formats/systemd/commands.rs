@@ -131,14 +131,13 @@ pub fn odoo_command(cmd: &ExecCommand) -> Option<OdooCommand> {
         stray: Vec::new(),
     };
     let mut i = script + 1;
-    if let Some(w) = argv.get(i) {
-        if !w.text.starts_with('-')
-            && w.text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-            && !w.text.is_empty()
-        {
-            out.subcommand = Some((w.text.clone(), w.range));
-            i += 1;
-        }
+    if let Some(w) = argv.get(i)
+        && !w.text.starts_with('-')
+        && w.text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && !w.text.is_empty()
+    {
+        out.subcommand = Some((w.text.clone(), w.range));
+        i += 1;
     }
     while i < argv.len() {
         let w = &argv[i];

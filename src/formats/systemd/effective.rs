@@ -44,6 +44,24 @@ pub fn dropin_order(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// systemd's `path_simplify()`: repeated slashes and `.` components dropped, no trailing
+/// slash (`/opt/odoo/` → `/opt/odoo`).
+pub fn simplify_path(p: &str) -> String {
+    let absolute = p.starts_with('/');
+    let parts: Vec<&str> = p
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
 /// Where a value was read: file index (into the slice given to [`EffectiveUnit::new`]) and the
 /// byte range of the value (or the whole assignment, see each accessor).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,7 +262,8 @@ impl<'a> EffectiveUnit<'a> {
         self.last_value("Service", "Group")
     }
 
-    /// `WorkingDirectory=` as written (`-` prefix and `~` kept).
+    /// `WorkingDirectory=` as written (`-` prefix and `~` kept; systemd uses it after
+    /// [`simplify_path`]).
     pub fn working_directory(&self) -> Option<Setting<String>> {
         self.last_value("Service", "WorkingDirectory")
     }
@@ -374,6 +393,13 @@ mod tests {
             EffectiveUnit::new(&refs).timeout_stop().value,
             DEFAULT_TIMEOUT_STOP
         );
+    }
+
+    #[test]
+    fn paths_are_simplified_like_systemd() {
+        assert_eq!(simplify_path("/opt/odoo/"), "/opt/odoo");
+        assert_eq!(simplify_path("//opt/./odoo"), "/opt/odoo");
+        assert_eq!(simplify_path("/"), "/");
     }
 
     #[test]
