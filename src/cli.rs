@@ -371,7 +371,7 @@ fn fix_or_diff(
     if args.diff {
         let mut text = String::new();
         for f in fixed.files.values() {
-            text.push_str(&crate::fix::unified_diff(&f.display, &f.original, &f.fixed, &f.codes));
+            text.push_str(&f.diff());
         }
         out(&text);
         if !args.quiet {

@@ -73,8 +73,9 @@ impl FileSet {
     }
 
     /// Adds a file and parses it as `kind`.
-    pub fn add(&mut self, source: SourceFile, kind: FileKind) -> FileId {
+    pub fn add(&mut self, mut source: SourceFile, kind: FileKind) -> FileId {
         let (syntax, errors) = parse(&source, kind);
+        source.secrets.extend(secret_ranges(&syntax));
         let id = FileId(self.entries.len() as u32);
         self.entries.push(FileEntry { source, kind, syntax, errors });
         id
@@ -131,6 +132,28 @@ impl FileSet {
     pub fn paths(&self) -> Vec<PathBuf> {
         self.entries.iter().map(|e| e.source.path.clone()).collect()
     }
+}
+
+/// The values of secret keys, masked whenever the file is shown.
+fn secret_ranges(syntax: &Syntax) -> Vec<crate::source::TextRange> {
+    match syntax {
+        Syntax::OdooConf(c) => c
+            .entries
+            .iter()
+            .filter(|e| crate::secrets::is_secret_key(&e.key) && !e.value_full_range.is_empty())
+            .map(|e| e.value_full_range)
+            .collect(),
+        Syntax::Unparsed => Vec::new(),
+    }
+}
+
+/// `bytes` as a file of `kind` would be shown: secrets masked.
+pub fn masked(path: &Path, kind: FileKind, bytes: &[u8]) -> Vec<u8> {
+    let source = SourceFile::new(path.to_path_buf(), bytes.to_vec());
+    let (syntax, _) = parse(&source, kind);
+    let mut ranges = source.secrets.clone();
+    ranges.extend(secret_ranges(&syntax));
+    crate::secrets::mask(bytes, &ranges)
 }
 
 fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {

@@ -182,9 +182,20 @@ pub struct Fixed {
 #[derive(Debug, Clone)]
 pub struct FileFix {
     pub display: String,
+    pub path: PathBuf,
+    pub kind: FileKind,
     pub original: Vec<u8>,
     pub fixed: Vec<u8>,
     pub codes: Vec<(usize, usize, &'static str)>,
+}
+
+impl FileFix {
+    /// The unified diff of this file, secrets masked on both sides.
+    pub fn diff(&self) -> String {
+        let old = crate::files::masked(&self.path, self.kind, &self.original);
+        let new = crate::files::masked(&self.path, self.kind, &self.fixed);
+        unified_diff(&self.display, &old, &new, &self.codes)
+    }
 }
 
 /// Checks, applies the fixes at `level`, re-checks the result, and repeats until nothing is
@@ -236,8 +247,11 @@ pub fn run(
         for (id, bytes) in changes {
             let src = ws.files.source(id);
             let key = crate::workspace::canonical(&src.path);
+            let kind = ws.files.get(id).kind;
             let entry = fixed.files.entry(key.clone()).or_insert_with(|| FileFix {
                 display: src.display.clone(),
+                path: src.path.clone(),
+                kind,
                 original: src.bytes.clone(),
                 fixed: Vec::new(),
                 codes: Vec::new(),

@@ -17,6 +17,7 @@ pub mod lint;
 pub mod odoo;
 pub mod render;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod stack;
 pub mod suggest;

@@ -97,6 +97,8 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets of the bytes that were not valid UTF-8, in order.
     pub invalid: Vec<u32>,
+    /// Ranges holding secrets (passwords), masked whenever the text is shown.
+    pub secrets: Vec<TextRange>,
     line_starts: Vec<u32>,
 }
 
@@ -112,7 +114,8 @@ impl SourceFile {
         let display = display_path(&path);
         let (text, invalid) = placeholder_text(&bytes);
         let line_starts = line_starts(text.as_bytes());
-        SourceFile { path, display, bytes, text, invalid, line_starts }
+        let secrets = crate::secrets::url_passwords(&text);
+        SourceFile { path, display, bytes, text, invalid, secrets, line_starts }
     }
 
     /// A source that does not live on disk (tests, generated text).
@@ -194,17 +197,21 @@ impl SourceFile {
     /// Text for display: invalid bytes shown as U+FFFD. Offsets must be mapped with
     /// [`SourceFile::display_offset`].
     pub fn display_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.invalid.is_empty() {
+        if self.invalid.is_empty() && self.secrets.is_empty() {
             return std::borrow::Cow::Borrowed(&self.text);
         }
-        let mut out = String::with_capacity(self.text.len() + 2 * self.invalid.len());
+        let masked = crate::secrets::mask(self.text.as_bytes(), &self.secrets);
+        // Masking replaces whole bytes of valid text by ASCII: still UTF-8, unless a secret
+        // ended inside a character, which `from_utf8_lossy` then shows as U+FFFD.
+        let text = String::from_utf8_lossy(&masked);
+        let mut out = String::with_capacity(text.len() + 2 * self.invalid.len());
         let mut last = 0;
         for &i in &self.invalid {
-            out.push_str(&self.text[last..i as usize]);
+            out.push_str(&text[last..i as usize]);
             out.push('\u{FFFD}');
             last = i as usize + 1;
         }
-        out.push_str(&self.text[last..]);
+        out.push_str(&text[last..]);
         std::borrow::Cow::Owned(out)
     }
 

@@ -243,6 +243,230 @@ pub fn parse_go_duration(s: &str) -> Option<Millis> {
     Some(Millis((total_ns / 1e6).round() as u64))
 }
 
+/// A systemd time span: a number of microseconds, or `infinity`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum SystemdTimespan {
+    Usec(u64),
+    Infinity,
+}
+
+impl SystemdTimespan {
+    /// Milliseconds, rounded up; `None` for infinity.
+    pub fn to_millis(self) -> Option<Millis> {
+        match self {
+            SystemdTimespan::Usec(us) => Some(Millis(us.div_ceil(1000))),
+            SystemdTimespan::Infinity => None,
+        }
+    }
+}
+
+const USEC_PER_SEC: u64 = 1_000_000;
+/// systemd's `USEC_INFINITY`: values must stay below it.
+const USEC_INFINITY: u64 = u64::MAX;
+
+/// The unit suffixes of systemd's `parse_time()` (src/basic/time-util.c, `extract_multiplier`),
+/// in the order systemd tries them: the first prefix match wins, so `ms` beats `m` and `min`
+/// beats `m`. `M` is a month (30.44 days), `y` a year (365.25 days).
+const SYSTEMD_TIME_UNITS: &[(&str, u64)] = &[
+    ("seconds", USEC_PER_SEC),
+    ("second", USEC_PER_SEC),
+    ("sec", USEC_PER_SEC),
+    ("s", USEC_PER_SEC),
+    ("minutes", 60 * USEC_PER_SEC),
+    ("minute", 60 * USEC_PER_SEC),
+    ("min", 60 * USEC_PER_SEC),
+    ("months", 2_629_800 * USEC_PER_SEC),
+    ("month", 2_629_800 * USEC_PER_SEC),
+    ("M", 2_629_800 * USEC_PER_SEC),
+    ("msec", 1000),
+    ("ms", 1000),
+    ("m", 60 * USEC_PER_SEC),
+    ("hours", 3600 * USEC_PER_SEC),
+    ("hour", 3600 * USEC_PER_SEC),
+    ("hr", 3600 * USEC_PER_SEC),
+    ("h", 3600 * USEC_PER_SEC),
+    ("days", 86_400 * USEC_PER_SEC),
+    ("day", 86_400 * USEC_PER_SEC),
+    ("d", 86_400 * USEC_PER_SEC),
+    ("weeks", 604_800 * USEC_PER_SEC),
+    ("week", 604_800 * USEC_PER_SEC),
+    ("w", 604_800 * USEC_PER_SEC),
+    ("years", 31_557_600 * USEC_PER_SEC),
+    ("year", 31_557_600 * USEC_PER_SEC),
+    ("y", 31_557_600 * USEC_PER_SEC),
+    ("usec", 1),
+    ("us", 1),
+    ("\u{3bc}s", 1),
+    ("\u{b5}s", 1),
+];
+
+/// systemd's whitespace set (`WHITESPACE` in string-util.h).
+fn is_systemd_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Parses a leading run of ASCII digits like `strtoll`/`strtoull` do after an optional `+`.
+/// Returns the value (None on overflow) and the index after the digits; `None` if no digit.
+fn leading_digits(b: &[u8], start: usize) -> Option<(Option<u64>, usize)> {
+    let mut i = start;
+    if b.get(i) == Some(&b'+') {
+        i += 1;
+    }
+    let digits_start = i;
+    let mut v: Option<u64> = Some(0);
+    while i < b.len() && b[i].is_ascii_digit() {
+        v = v.and_then(|v| v.checked_mul(10)).and_then(|v| v.checked_add(u64::from(b[i] - b'0')));
+        i += 1;
+    }
+    if i == digits_start { None } else { Some((v, i)) }
+}
+
+/// systemd time spans (`parse_sec()` → `parse_time(t, USEC_PER_SEC)`, src/basic/time-util.c):
+/// `infinity`, or one or more `<number>[.<fraction>][ ]<unit>` parts, optionally separated by
+/// whitespace, summed: `90`, `5min 20s`, `5min20s`, `1.5h`, `2 min`, `1y 2s`. A bare number is
+/// seconds. Negative numbers and a `.` without digits are refused. Checked against systemd 252
+/// (`systemd --test` dumps) in the systemd parser's oracle test.
+pub fn parse_systemd_timespan(s: &str) -> Option<SystemdTimespan> {
+    let b = s.as_bytes();
+    let mut p = 0;
+    while p < b.len() && is_systemd_ws(b[p]) {
+        p += 1;
+    }
+    if let Some(rest) = s[p..].strip_prefix("infinity") {
+        return rest.bytes().all(is_systemd_ws).then_some(SystemdTimespan::Infinity);
+    }
+    let mut usec: u64 = 0;
+    let mut something = false;
+    loop {
+        while p < b.len() && is_systemd_ws(b[p]) {
+            p += 1;
+        }
+        if p >= b.len() {
+            return something.then_some(SystemdTimespan::Usec(usec));
+        }
+        if b[p] == b'-' {
+            return None;
+        }
+        let (value, e) = match leading_digits(b, p) {
+            Some((v, e)) => (v?, e),
+            // strtoll() reads nothing from ".5"; systemd then takes the fraction alone.
+            None if b[p] == b'.' => (0, p),
+            None => return None,
+        };
+        let mut q = e;
+        let fraction_start = if b.get(e) == Some(&b'.') {
+            q = e + 1;
+            while q < b.len() && b[q].is_ascii_digit() {
+                q += 1;
+            }
+            Some(e + 1)
+        } else {
+            None
+        };
+        let mut u = q;
+        while u < b.len() && is_systemd_ws(b[u]) {
+            u += 1;
+        }
+        let mut multiplier = USEC_PER_SEC;
+        let mut after = u;
+        let mut matched = false;
+        for (suffix, m) in SYSTEMD_TIME_UNITS {
+            if s[u..].starts_with(suffix) {
+                multiplier = *m;
+                after = u + suffix.len();
+                matched = true;
+                break;
+            }
+        }
+        // "Don't allow '12.34.56', but accept '12.34 .56' or '12.34s.56'"
+        if !matched && u == q && q < b.len() {
+            return None;
+        }
+        if value >= USEC_INFINITY / multiplier {
+            return None;
+        }
+        let k = value * multiplier;
+        if k >= USEC_INFINITY - usec {
+            return None;
+        }
+        usec += k;
+        something = true;
+        if let Some(f) = fraction_start {
+            let mut m = multiplier / 10;
+            let mut i = f;
+            while i < b.len() && b[i].is_ascii_digit() {
+                let k = u64::from(b[i] - b'0') * m;
+                if k >= USEC_INFINITY - usec {
+                    return None;
+                }
+                usec += k;
+                m /= 10;
+                i += 1;
+            }
+            if i == f {
+                return None;
+            }
+        }
+        p = after;
+    }
+}
+
+/// systemd sizes in base 1024 (`parse_size(t, 1024, …)`, src/basic/parse-util.c), as used by
+/// `MemoryMax=`, `MemoryHigh=`, `LimitAS=` and friends: a number with an optional fraction and an
+/// optional upper-case suffix `K`, `M`, `G`, `T`, `P`, `E` or `B`, possibly followed by more
+/// parts with strictly smaller suffixes, which are summed: `1G 512M`, `1.5G`, `1024B`, `10K`.
+/// Lower-case suffixes (`1g`) and `GB` are refused, as systemd refuses them.
+pub fn parse_systemd_size(s: &str) -> Option<Bytes> {
+    const TABLE: &[(&str, u64)] =
+        &[("E", 1 << 60), ("P", 1 << 50), ("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1), ("", 1)];
+    let b = s.as_bytes();
+    let mut p = 0;
+    let mut total: u64 = 0;
+    let mut start_pos = 0;
+    loop {
+        while p < b.len() && is_systemd_ws(b[p]) {
+            p += 1;
+        }
+        if b.get(p) == Some(&b'-') {
+            return None;
+        }
+        let (value, mut e) = leading_digits(b, p)?;
+        let value = value?;
+        let mut frac = 0f64;
+        if b.get(e) == Some(&b'.') {
+            e += 1;
+            let fs = e;
+            while e < b.len() && b[e].is_ascii_digit() {
+                e += 1;
+            }
+            if e > fs {
+                let digits = &s[fs..e];
+                let mut f: f64 = digits.parse().unwrap_or(0.0);
+                for _ in 0..digits.len() {
+                    f /= 10.0;
+                }
+                frac = f;
+            }
+        }
+        while e < b.len() && is_systemd_ws(b[e]) {
+            e += 1;
+        }
+        let i = (start_pos..TABLE.len()).find(|&i| s[e..].starts_with(TABLE[i].0))?;
+        let factor = TABLE[i].1;
+        let bump = u64::from(frac > 0.0);
+        if value.checked_add(bump)? > u64::MAX / factor {
+            return None;
+        }
+        let part = (value * factor).checked_add((frac * factor as f64) as u64)?;
+        total = total.checked_add(part)?;
+        p = e + TABLE[i].0.len();
+        start_pos = i + 1;
+        if p >= b.len() {
+            return Some(Bytes(total));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,5 +532,62 @@ mod tests {
         assert_eq!(Bytes(100).to_string(), "100 B");
         assert_eq!(Millis::secs(60).to_string(), "60 s");
         assert_eq!(Millis(250).to_string(), "250 ms");
+    }
+}
+
+#[cfg(test)]
+mod systemd_tests {
+    use super::*;
+
+    fn secs(n: u64) -> Option<SystemdTimespan> {
+        Some(SystemdTimespan::Usec(n * USEC_PER_SEC))
+    }
+
+    /// Expected values checked with systemd 252 (`systemd --test` dumps of `TimeoutStopSec=`).
+    #[test]
+    fn systemd_timespans() {
+        assert_eq!(parse_systemd_timespan("90"), secs(90));
+        assert_eq!(parse_systemd_timespan("5min 20s"), secs(320));
+        assert_eq!(parse_systemd_timespan("5min20s"), secs(320));
+        assert_eq!(parse_systemd_timespan("1.5h"), secs(5400));
+        assert_eq!(parse_systemd_timespan("2 min"), secs(120));
+        assert_eq!(parse_systemd_timespan("3 hours"), secs(3 * 3600));
+        assert_eq!(parse_systemd_timespan("5 5"), secs(10));
+        assert_eq!(parse_systemd_timespan("1 y 2 s"), secs(31_557_602));
+        assert_eq!(parse_systemd_timespan("1M"), secs(2_629_800));
+        assert_eq!(parse_systemd_timespan("5m"), secs(300));
+        assert_eq!(parse_systemd_timespan("10ms"), Some(SystemdTimespan::Usec(10_000)));
+        assert_eq!(parse_systemd_timespan("0.5s"), Some(SystemdTimespan::Usec(500_000)));
+        assert_eq!(parse_systemd_timespan("1.5"), Some(SystemdTimespan::Usec(1_500_000)));
+        assert_eq!(parse_systemd_timespan(".5s"), Some(SystemdTimespan::Usec(500_000)));
+        assert_eq!(parse_systemd_timespan("1\u{3bc}s"), Some(SystemdTimespan::Usec(1)));
+        assert_eq!(parse_systemd_timespan("infinity"), Some(SystemdTimespan::Infinity));
+        assert_eq!(parse_systemd_timespan(" infinity "), Some(SystemdTimespan::Infinity));
+        assert_eq!(parse_systemd_timespan("0"), secs(0));
+        assert_eq!(parse_systemd_timespan("-5"), None);
+        assert_eq!(parse_systemd_timespan(""), None);
+        assert_eq!(parse_systemd_timespan("5x"), None);
+        assert_eq!(parse_systemd_timespan("3.sec"), None);
+        assert_eq!(parse_systemd_timespan("12.34.56"), None);
+        assert_eq!(parse_systemd_timespan("infinityx"), None);
+        assert_eq!(secs(90).and_then(SystemdTimespan::to_millis), Some(Millis::secs(90)));
+    }
+
+    /// Expected values checked with systemd 252 (`MemoryMax=` in `systemd --test` dumps).
+    #[test]
+    fn systemd_sizes() {
+        assert_eq!(parse_systemd_size("1G 512M"), Some(Bytes(1_610_612_736)));
+        assert_eq!(parse_systemd_size("1.5G"), Some(Bytes(1_610_612_736)));
+        assert_eq!(parse_systemd_size("10K"), Some(Bytes(10_240)));
+        assert_eq!(parse_systemd_size("1024B"), Some(Bytes(1024)));
+        assert_eq!(parse_systemd_size(" 5M"), Some(Bytes(5 * MIB)));
+        assert_eq!(parse_systemd_size("1T"), Some(Bytes(TIB)));
+        assert_eq!(parse_systemd_size("1E"), Some(Bytes(1 << 60)));
+        assert_eq!(parse_systemd_size("1g"), None);
+        assert_eq!(parse_systemd_size("1GB"), None);
+        assert_eq!(parse_systemd_size("512M 1G"), None);
+        assert_eq!(parse_systemd_size("-1"), None);
+        assert_eq!(parse_systemd_size(""), None);
+        assert_eq!(parse_systemd_size("20E"), None);
     }
 }

@@ -52,7 +52,7 @@ fn run(case: &Path, code: &str) -> (usize, String) {
         let selection = Selection { select: vec![code.to_string()], ..Default::default() };
         let fixed = odoo_lint::fix::run(&inputs(case), &config, &selection, Applicability::Unsafe);
         for f in fixed.files.values() {
-            text.push_str(&odoo_lint::fix::unified_diff(&f.display, &f.original, &f.fixed, &f.codes));
+            text.push_str(&f.diff());
         }
         // After fixing, the rule has nothing left to fix and a second run changes nothing.
         assert!(

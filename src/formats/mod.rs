@@ -36,4 +36,7 @@ impl SyntaxError {
         self
     }
 }
+
+pub mod limits;
 pub mod odoo_conf;
+pub mod systemd;

@@ -81,36 +81,32 @@ impl Rule for InvalidValue {
                             Some(_) => {}
                         }
                     }
-                    Reading::Float if !legacy_bool => {
-                        if raw.trim().parse::<f64>().is_err() && !(major >= 19 && raw == "None") {
-                            let d = ctx
-                                .diag(
-                                    span,
-                                    format!("{label} reads `{key}` as a number, and `{shown}` is not one: Odoo stops at startup"),
-                                )
-                                .with_primary_label("not a number")
-                                .with_help("write a plain number such as `1.0` (a dot, no unit)");
-                            ctx.push(d);
-                        }
+                    Reading::Float if !legacy_bool && raw.trim().parse::<f64>().is_err() && !(major >= 19 && raw == "None") => {
+                        let d = ctx
+                            .diag(
+                                span,
+                                format!("{label} reads `{key}` as a number, and `{shown}` is not one: Odoo stops at startup"),
+                            )
+                            .with_primary_label("not a number")
+                            .with_help("write a plain number such as `1.0` (a dot, no unit)");
+                        ctx.push(d);
                     }
-                    Reading::Choice(choices) if !legacy_bool => {
-                        if !choices.contains(&raw) && !(major >= 19 && raw == "None") {
-                            let close = choices
-                                .iter()
-                                .find(|c| c.eq_ignore_ascii_case(raw.trim()))
-                                .copied()
-                                .or_else(|| crate::suggest::closest(raw, choices));
-                            let mut d = ctx
+                    Reading::Choice(choices) if !(legacy_bool || choices.contains(&raw) || major >= 19 && raw == "None") => {
+                        let close = choices
+                            .iter()
+                            .find(|c| c.eq_ignore_ascii_case(raw.trim()))
+                            .copied()
+                            .or_else(|| crate::suggest::closest(raw, choices));
+                        let mut d = ctx
                                 .diag(span, format!("`{shown}` is not a value {label} accepts for `{key}` (choices are matched exactly): Odoo stops at startup"))
                                 .with_primary_label("not one of the choices");
-                            d = match close {
-                                Some(c) => {
-                                    d.with_help(format!("did you mean `{key} = {c}`? The choices are: {}", choices.join(", ")))
-                                }
-                                None => d.with_help(format!("the choices are: {}", choices.join(", "))),
-                            };
-                            ctx.push(d);
-                        }
+                        d = match close {
+                            Some(c) => {
+                                d.with_help(format!("did you mean `{key} = {c}`? The choices are: {}", choices.join(", ")))
+                            }
+                            None => d.with_help(format!("the choices are: {}", choices.join(", "))),
+                        };
+                        ctx.push(d);
                     }
                     _ => {}
                 }

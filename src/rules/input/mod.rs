@@ -31,8 +31,7 @@ pub(crate) fn option_entries(conf: &OdooConf) -> Vec<&Entry> {
 
 /// Keys whose values are secrets and never printed.
 pub fn is_secret(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["passw", "secret", "token", "api_key", "apikey", "private_key"].iter().any(|s| k.contains(s))
+    crate::secrets::is_secret_key(key)
 }
 
 /// Where a `;` or `#` comment starts in a value line: at the start, or after whitespace.
@@ -65,6 +64,7 @@ pub fn is_template_value(value: &str) -> bool {
             && let Some(end) = value[i + 1..].find('}')
             && end > 0
             && value[i + 1..i + 1 + end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && value[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         {
             return true;
         }
