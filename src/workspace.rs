@@ -138,7 +138,16 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
         let version = version::detect(&files, &ids, configured);
         let odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
-        stacks.push(Stack { name: sf.name, root: sf.root, files: ids, host, version, odoo });
+        stacks.push(Stack {
+            name: sf.name,
+            root: sf.root,
+            files: ids,
+            host,
+            version,
+            odoo,
+            postgres_share: None,
+            other_cron_runner: false,
+        });
     }
     Workspace { files, stacks, errors }
 }

@@ -633,3 +633,90 @@ mod tests {
         assert_eq!(odoo19_bool("maybe"), None);
     }
 }
+
+/// Edits that set `key = value` in `section`: the existing value is replaced in place (its key
+/// spelling, spacing and comments kept); a missing key is added after the section's last
+/// option, indented and spaced like its neighbours; a missing section is appended.
+pub fn set_value_edits(conf: &OdooConf, src: &SourceFile, section: &str, key: &str, value: &str) -> Vec<(TextRange, String)> {
+    let text = src.text.as_str();
+    let nl = src.newline();
+    // an existing key: replace its value (all continuation lines included)
+    if let Some(entry) = conf
+        .sections
+        .iter()
+        .filter(|s| s.name == section)
+        .flat_map(|s| s.entries.iter())
+        .map(|&e| &conf.entries[e])
+        .find(|e| e.key == key && e.duplicate_of.is_none())
+    {
+        if entry.value_full_range.is_empty() {
+            // `key =` with nothing after it: keep the delimiter, add a space and the value
+            let at = entry.delimiter.end as usize;
+            let after = &text[at..conf.lines[entry.line].range.end as usize];
+            let lead = if after.starts_with(' ') { "" } else { " " };
+            let end = at + after.len();
+            return vec![(TextRange::new(at, end), format!("{lead}{}{value}", after.trim_end()))];
+        }
+        return vec![(entry.value_full_range, value.to_string())];
+    }
+    if let Some((idx, sec)) = conf.sections.iter().enumerate().rev().find(|(_, s)| s.name == section && s.duplicate_of.is_none())
+    {
+        let (indent, sep) = conf.entry_style(text, idx);
+        let last_line = sec.entries.last().map(|&e| {
+            let entry = &conf.entries[e];
+            entry.continuations.last().copied().unwrap_or(entry.line)
+        });
+        let after_line = last_line.unwrap_or(sec.line);
+        let line = &conf.lines[after_line];
+        let at = line.eol.end as usize;
+        let prefix = if line.eol.is_empty() { nl } else { "" };
+        return vec![(TextRange::empty(at), format!("{prefix}{indent}{key}{sep}{value}{nl}"))];
+    }
+    // no such section: append one at the end of the file
+    let prefix = if src.ends_with_newline() { "" } else { nl };
+    let blank = if text.trim().is_empty() { "" } else { nl };
+    vec![(TextRange::empty(text.len()), format!("{prefix}{blank}[{section}]{nl}{key} = {value}{nl}"))]
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    fn apply(text: &str, key: &str, value: &str) -> String {
+        let src = SourceFile::from_text("odoo.conf", text);
+        let conf = parse(&src);
+        let mut edits = set_value_edits(&conf, &src, "options", key, value);
+        edits.sort_by_key(|e| std::cmp::Reverse(e.0.start));
+        let mut out = text.to_string();
+        for (r, t) in edits {
+            out.replace_range(r.range(), &t);
+        }
+        out
+    }
+
+    #[test]
+    fn replaces_in_place() {
+        assert_eq!(apply("[options]\nworkers = 4 \n", "workers", "2"), "[options]\nworkers = 2 \n");
+        assert_eq!(apply("[options]\nworkers=\n", "workers", "2"), "[options]\nworkers= 2\n");
+        assert_eq!(
+            apply("[options]\naddons_path = /a,\n   /b\nx = 1\n", "addons_path", "/c"),
+            "[options]\naddons_path = /c\nx = 1\n"
+        );
+    }
+
+    #[test]
+    fn adds_after_the_last_option_in_style() {
+        assert_eq!(
+            apply("[options]\n  a=1\n  b=2\n\n[queue_job]\nc = 1\n", "workers", "4"),
+            "[options]\n  a=1\n  b=2\n  workers=4\n\n[queue_job]\nc = 1\n"
+        );
+        assert_eq!(apply("[options]\r\na = 1", "workers", "4"), "[options]\r\na = 1\r\nworkers = 4\r\n");
+        assert_eq!(apply("[options]\n", "workers", "4"), "[options]\nworkers = 4\n");
+    }
+
+    #[test]
+    fn appends_a_section() {
+        assert_eq!(apply("[queue_job]\nc = 1", "workers", "4"), "[queue_job]\nc = 1\n\n[options]\nworkers = 4\n");
+        assert_eq!(apply("", "workers", "4"), "[options]\nworkers = 4\n");
+    }
+}

@@ -13,6 +13,10 @@ use crate::units::Bytes;
 use std::collections::BTreeMap;
 
 pub mod input;
+pub mod memory;
+pub mod security;
+pub mod timeouts;
+pub mod workers;
 
 /// What a problem leads to, so that operators who arrive with a symptom find its causes.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -155,6 +159,21 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &input::host_unknown::HostUnknown,
     &input::options_section_missing::OptionsSectionMissing,
     &input::indented_key_continues_value::IndentedKeyContinuesValue,
+    &workers::workers_disabled::WorkersDisabled,
+    &workers::workers_exceed_cpu::WorkersExceedCpu,
+    &workers::workers_underuse_cpu::WorkersUnderuseCpu,
+    &workers::cron_threads_disabled::CronThreadsDisabled,
+    &memory::memory_limits_inverted::MemoryLimitsInverted,
+    &memory::memory_overcommit::MemoryOvercommit,
+    &memory::memory_below_version_floor::MemoryBelowVersionFloor,
+    &memory::ram_per_worker_low::RamPerWorkerLow,
+    &memory::memory_limits_threaded::MemoryLimitsThreaded,
+    &memory::soft_limit_exceeds_budget::SoftLimitExceedsBudget,
+    &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
+    &timeouts::cron_time_unbounded::CronTimeUnbounded,
+    &security::admin_password_weak::AdminPasswordWeak,
+    &security::database_manager_exposed::DatabaseManagerExposed,
+    &security::dbfilter_missing::DbfilterMissing,
 ];
 
 /// The rule with this code or name.

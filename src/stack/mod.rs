@@ -1,6 +1,7 @@
 //! The stack: the files of one deployment read together, with the host they run on and the
 //! Odoo version they are for. Rules look at a stack, never at files on disk.
 
+pub mod budget;
 pub mod odoo;
 pub mod version;
 
@@ -21,12 +22,22 @@ pub struct Stack {
     pub version: OdooVersion,
     /// Odoo's settings with their origins.
     pub odoo: odoo::OdooSettings,
+    /// Memory PostgreSQL takes from the same budget as Odoo (shared_buffers plus
+    /// max_connections × work_mem), when it runs on the same host or in the same container.
+    pub postgres_share: Option<crate::units::Bytes>,
+    /// Another member of the stack (a second Odoo service or node) runs the crons.
+    pub other_cron_runner: bool,
 }
 
 impl Stack {
     /// The stack's files of one kind, in order.
     pub fn files_of<'a>(&'a self, fs: &'a FileSet, kind: FileKind) -> impl Iterator<Item = FileId> + 'a {
         self.files.iter().copied().filter(move |&f| fs.get(f).kind == kind)
+    }
+
+    /// Whether a proxy fronts Odoo in this stack.
+    pub fn behind_proxy(&self, fs: &FileSet) -> bool {
+        self.files_of(fs, FileKind::Nginx).next().is_some()
     }
 
     /// The file stack-wide findings point at: the first odoo.conf, else the first file.

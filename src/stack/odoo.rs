@@ -229,6 +229,43 @@ impl OdooSettings {
     }
 }
 
+impl OdooSettings {
+    /// Where to point for `key`: its line in odoo.conf (or the flag/variable that set it), else
+    /// the `[options]` header (or the start of the file), with a label saying it is the default.
+    pub fn place(&self, fs: &FileSet, key: &str) -> Option<(Span, String)> {
+        if let Some(s) = self.set.get(key)
+            && let Some(span) = s.origin.span()
+        {
+            return Some((span, String::new()));
+        }
+        let conf = self.conf?;
+        let c = fs.odoo_conf(conf)?;
+        let range = c.sections.iter().find(|s| s.name == "options").map(|s| s.header).unwrap_or_default();
+        let default = self.default_text(key).unwrap_or("unset");
+        Some((Span::new(conf, range), format!("`{key}` not set: {} ({})", default.trim_matches('\''), self.default_origin())))
+    }
+
+    /// Edits that set `key = value` in the stack's odoo.conf. `None` when the current value
+    /// comes from somewhere else (a command-line flag, the environment), which this edit
+    /// would not change.
+    pub fn set_edits(&self, fs: &FileSet, key: &str, value: &str) -> Option<Vec<crate::diagnostic::Edit>> {
+        if let Some(s) = self.set.get(key)
+            && !matches!(s.origin, Origin::File { .. })
+        {
+            return None;
+        }
+        let conf = self.conf?;
+        let c = fs.odoo_conf(conf)?;
+        let src = fs.source(conf);
+        Some(
+            odoo_conf::set_value_edits(c, src, "options", key, value)
+                .into_iter()
+                .map(|(range, text)| crate::diagnostic::Edit::replace(conf, range, text))
+                .collect(),
+        )
+    }
+}
+
 /// Counts of Odoo processes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Processes {
@@ -243,12 +280,12 @@ impl Processes {
     pub fn total(&self) -> u64 {
         if self.threaded { 1 } else { self.http + self.cron + self.gevent }
     }
-    /// "4 HTTP + 2 cron + 1 gevent = 7 processes" or "1 threaded process".
+    /// "7 processes (4 HTTP + 2 cron + 1 gevent)" or "1 threaded process".
     pub fn describe(&self) -> String {
         if self.threaded {
             "1 threaded process".to_string()
         } else {
-            format!("{} HTTP + {} cron + {} gevent = {} processes", self.http, self.cron, self.gevent, self.total())
+            format!("{} processes ({} HTTP + {} cron + {} gevent)", self.total(), self.http, self.cron, self.gevent)
         }
     }
 }
@@ -384,7 +421,7 @@ mod tests {
     fn processes() {
         let s = settings("[options]\nworkers = 4\n", 17);
         assert_eq!(s.processes().total(), 7);
-        assert_eq!(s.processes().describe(), "4 HTTP + 2 cron + 1 gevent = 7 processes");
+        assert_eq!(s.processes().describe(), "7 processes (4 HTTP + 2 cron + 1 gevent)");
         let s = settings("[options]\n", 17);
         assert!(s.processes().threaded);
     }

@@ -5,12 +5,19 @@
 
 use std::path::{Path, PathBuf};
 
-/// The shared corpus of real configuration files (`ODOO_LINT_CORPUS`, else `../shared/corpus`).
+/// The corpus of real configuration files: a byte-exact copy of the project's shared corpus
+/// in `tests/corpus` (kept in sync by `tests/corpus_sync.rs`), or `ODOO_LINT_CORPUS`.
 pub fn corpus_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("ODOO_LINT_CORPUS") {
         return PathBuf::from(p);
     }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+/// The project's shared corpus, when this checkout sits beside it.
+pub fn shared_corpus_dir() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    p.is_dir().then_some(p)
 }
 
 /// Every file of one corpus folder, sorted. Panics (fails the test) when the folder is missing

@@ -1,0 +1,4 @@
+//! OL3xx: timeouts, shutdown and health.
+
+pub mod cpu_limit_not_below_real;
+pub mod cron_time_unbounded;

@@ -1,0 +1,34 @@
+//! The figures capacity rules compare with, each with its source.
+
+use crate::units::{Bytes, GIB, MIB};
+
+/// What one Odoo process really uses, on average: Odoo's deployment guide assumes 80 % light
+/// requests at about 150 MB and 20 % heavy ones at about 1 GB per worker,
+/// `0.8 × 150 MB + 0.2 × 1 GB ≈ 325 MB` (odoo/documentation, administration/on_premise/deploy.rst,
+/// "Worker number calculation" / "Memory size calculation").
+pub const PROCESS_ESTIMATE: Bytes = Bytes(325 * MIB);
+
+/// Below this much memory per process the OOM killer visits under ordinary load; 1 GiB is
+/// recommended for production (seed 000, "Step 4 — Check for OOM Kills").
+pub const RAM_PER_PROCESS_MIN: Bytes = Bytes(512 * MIB);
+pub const RAM_PER_PROCESS_RECOMMENDED: Bytes = Bytes(GIB);
+
+/// Padding added to a version's memory floor (seed 003, "Version-aware memory floors").
+pub const FLOOR_PADDING: Bytes = Bytes(256 * MIB);
+
+/// The smallest memory an Odoo major version boots and serves in (seed 003: "Odoo 14 boots on
+/// 1GB. Odoo 18 needs at least 1.5GB … Odoo 19 … wants 2GB minimum"). Odoo publishes no
+/// official minimum; these are a hosting platform's field figures.
+pub fn version_floor(major: u8) -> Bytes {
+    match major {
+        0..=17 => Bytes(GIB),
+        18 => Bytes(3 * GIB / 2),
+        _ => Bytes(2 * GIB),
+    }
+}
+
+/// Odoo's rule of thumb for how many workers (HTTP + cron) a machine's CPUs serve:
+/// `(#CPU × 2) + 1` (deployment guide, "Worker number calculation").
+pub fn max_workers_for(cpus: u32) -> u64 {
+    cpus as u64 * 2 + 1
+}
