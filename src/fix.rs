@@ -125,7 +125,8 @@ pub fn unified_diff(display: &str, old: &[u8], new: &[u8], codes_by_line: &[(usi
         let mut codes: BTreeSet<&str> = BTreeSet::new();
         for &(a, b, code) in codes_by_line {
             // an edit on old lines a..=b belongs to this hunk if it meets the hunk's old range
-            if a < old_end.max(old_start + 1) && b + 1 > old_start {
+            // (an insertion right after the hunk's last line belongs to it too)
+            if a <= old_end && b + 1 > old_start {
                 codes.insert(code);
             }
         }

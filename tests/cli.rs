@@ -14,19 +14,20 @@ fn odoo_lint() -> Command {
 }
 
 const BAD: &str = "fixtures/rules/OL004-duplicate-option/bad";
-const GOOD: &str = "fixtures/rules/OL012-options-section-missing/good";
+const GOOD: &str = "fixtures/stacks/clean";
 
 #[test]
 fn exit_0_when_nothing_at_or_above_fail_on() {
-    // OL007 (info) fires on GOOD; infos do not fail the default `--fail-on warning`.
-    odoo_lint().args(["check", GOOD]).assert().code(0).stdout(predicate::str::contains("1 info in 1 stack (1 file)"));
+    // Infos do not fail the default `--fail-on warning`.
+    odoo_lint().args(["check", "fixtures/cli/info-only"]).assert().code(0).stdout(predicate::str::contains("2 infos"));
+    odoo_lint().args(["check", GOOD]).assert().code(0).stdout(predicate::str::contains("no problems in 1 stack (1 file)"));
 }
 
 #[test]
 fn exit_1_on_findings_and_fail_on_moves_the_bar() {
     odoo_lint().args(["check", BAD]).assert().code(1).stdout(predicate::str::contains("OL004"));
     odoo_lint().args(["check", BAD, "--fail-on", "never"]).assert().code(0);
-    odoo_lint().args(["check", GOOD, "--fail-on", "info"]).assert().code(1);
+    odoo_lint().args(["check", "fixtures/cli/info-only", "--fail-on", "info"]).assert().code(1);
 }
 
 #[test]
@@ -181,17 +182,16 @@ fn diff_writes_nothing_and_fix_converges() {
     );
     let conf = stack.join("odoo.conf");
     let before = std::fs::read(&conf).unwrap();
-    odoo_lint().arg("check").arg(&stack).arg("--diff").assert().code(1).stdout(predicate::str::contains("@@ -1,3 +1,3 @@ OL012"));
+    let check = |args: &[&str]| {
+        let mut c = odoo_lint();
+        c.arg("check").arg(&stack).args(["--select", "OL012"]).args(args);
+        c
+    };
+    check(&["--diff"]).assert().code(1).stdout(predicate::str::contains("@@ -1,3 +1,3 @@ OL012"));
     assert_eq!(std::fs::read(&conf).unwrap(), before, "--diff wrote the file");
-    odoo_lint()
-        .arg("check")
-        .arg(&stack)
-        .arg("--fix")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("fixed 1 problem in 1 file (OL012)"));
+    check(&["--fix"]).assert().code(0).stdout(predicate::str::contains("fixed 1 problem in 1 file (OL012)"));
     let after = std::fs::read(&conf).unwrap();
     assert_eq!(after, &before[3..], "only the BOM is gone; CRLF line endings stay");
-    odoo_lint().arg("check").arg(&stack).arg("--diff").assert().code(0);
-    odoo_lint().arg("check").arg(&stack).arg("--fix").arg("--exit-non-zero-on-fix").assert().code(0);
+    check(&["--diff"]).assert().code(0);
+    check(&["--fix", "--exit-non-zero-on-fix"]).assert().code(0);
 }

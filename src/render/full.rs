@@ -123,7 +123,8 @@ fn part<'a>(files: &'a FileSet, d: &Diagnostic, file: FileId, primary: bool) -> 
             help_lines.push(h.clone());
         }
         for n in &d.notes {
-            help_lines.push(format!("note: {n}"));
+            // with no help of its own, the first note stands as the help line
+            help_lines.push(if help_lines.is_empty() { n.clone() } else { format!("note: {n}") });
         }
         if let Some(fix) = &d.fix {
             let how = match fix.applicability {

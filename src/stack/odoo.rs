@@ -242,7 +242,12 @@ impl OdooSettings {
         let c = fs.odoo_conf(conf)?;
         let range = c.sections.iter().find(|s| s.name == "options").map(|s| s.header).unwrap_or_default();
         let default = self.default_text(key).unwrap_or("unset");
-        Some((Span::new(conf, range), format!("`{key}` not set: {} ({})", default.trim_matches('\''), self.default_origin())))
+        let shown = match eval_python_int(default) {
+            Some(n) if key.starts_with("limit_memory") && n > 0 => format!("{n} = {}", crate::units::Bytes(n as u64)),
+            Some(n) if default.contains('*') => n.to_string(),
+            _ => default.trim_matches('\'').to_string(),
+        };
+        Some((Span::new(conf, range), format!("`{key}` not set: {shown} ({})", self.default_origin())))
     }
 
     /// Edits that set `key = value` in the stack's odoo.conf. `None` when the current value
