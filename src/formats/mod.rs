@@ -37,3 +37,4 @@ impl SyntaxError {
     }
 }
 pub mod odoo_conf;
+pub mod postgresql;
