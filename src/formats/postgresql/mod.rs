@@ -14,6 +14,7 @@
 pub mod argv;
 pub mod edit;
 pub mod fs;
+pub mod include;
 pub mod params;
 pub mod resolve;
 pub mod syntax;
@@ -22,11 +23,9 @@ pub mod value;
 pub use argv::{ArgError, ArgSetting, CommandLine, parse_command_line};
 pub use edit::{EditLocation, TextEdit, format_value, quote};
 pub use fs::{ConfigFs, MemFs, RealFs};
+pub use include::{IncludeProblem, IncludeProblemKind};
 pub use params::{ParamDef, VarType, lookup};
-pub use resolve::{
-    AutoConf, ConfFile, Effective, FileRole, IncludeProblem, IncludeProblemKind, Origin, ParamView, PgConfig, StartupError,
-    ValueProblem,
-};
+pub use resolve::{AutoConf, ConfFile, Effective, FileRole, Origin, ParamView, PgConfig, StartupError, ValueProblem};
 pub use syntax::{CommentedSetting, Line, LineKind, Name, PgConf, Setting, Token, TokenKind, Value};
 pub use value::{TypedValue, ValueError, ValueErrorKind};
 

@@ -235,8 +235,6 @@ impl PgConf {
                 self.read_lines = i;
                 break;
             }
-            // At end of file without a newline PostgreSQL reports the line before (it counts
-            // the line when it meets the `\n`).
             let at_eof = i == last && line.newline.is_none();
             self.errors.push(line_error(source, file, line, at_eof));
         }
@@ -279,7 +277,9 @@ fn line_error(source: &SourceFile, file: &str, line: &Line, at_eof: bool) -> Syn
         };
         break 'found (expect(i), "expected the end of the line", help);
     };
-    let reported_line = if at_eof { line.number.saturating_sub(1) } else { line.number };
+    // At end of file without a newline, "near end of line" names the line before (PostgreSQL
+    // counts a line when it meets its `\n`); "near token" names the right one.
+    let reported_line = if at_eof && bad.is_none() { line.number.saturating_sub(1) } else { line.number };
     let mut err = match bad {
         Some(t) => {
             let mut shown = String::from_utf8_lossy(&source.bytes[t.range.range()]).into_owned();

@@ -102,6 +102,7 @@ fn syntax_errors_in_postgresql_words() {
     assert_eq!(one_error("\n\nwork_mem =  # comment\n"), "line 3, near end of line");
     // at end of file without a newline PostgreSQL names the line before
     assert_eq!(one_error("work_mem ="), "line 0, near end of line");
+    assert_eq!(one_error("a = 1\nwork_mem = = 1"), "line 2, near token \"=\"");
     assert_eq!(one_error("= 5\n"), "line 1, near token \"=\"");
     assert_eq!(one_error("'x' = 5\n"), "line 1, near token \"'x'\"");
     assert_eq!(one_error("foo-bar = 1\n"), "line 1, near token \"foo-bar\"");

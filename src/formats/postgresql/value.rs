@@ -80,8 +80,20 @@ impl ValueError {
     fn new(kind: ValueErrorKind, message: String) -> Self {
         ValueError { kind, message, hint: None }
     }
-    fn invalid(name: &str, value: &str) -> Self {
+    pub(super) fn invalid(name: &str, value: &str) -> Self {
         ValueError::new(ValueErrorKind::Invalid, format!("invalid value for parameter \"{name}\": \"{value}\""))
+    }
+    pub(super) fn not_boolean(name: &str) -> Self {
+        ValueError::new(ValueErrorKind::NotBoolean, format!("parameter \"{name}\" requires a Boolean value"))
+    }
+    /// PostgreSQL's message for an unknown name on the command line; in a file it adds where
+    /// (`... in file "..." line N`).
+    pub(super) fn unrecognized(name: &str, place: Option<(&str, u32)>) -> Self {
+        let at = place.map(|(file, line)| format!(" in file \"{file}\" line {line}")).unwrap_or_default();
+        ValueError::new(ValueErrorKind::Unrecognized, format!("unrecognized configuration parameter \"{name}\"{at}"))
+    }
+    pub(super) fn wrong_type(name: &str, what: &str) -> Self {
+        ValueError::new(ValueErrorKind::WrongType, format!("parameter \"{name}\" is not {what}"))
     }
 }
 
@@ -117,9 +129,7 @@ fn parse_checked(def: &ParamDef, name: &str, value: &str) -> Result<TypedValue, 
         return Err(ValueError::new(ValueErrorKind::CannotBeChanged, format!("parameter \"{name}\" cannot be changed")));
     }
     match def.vartype {
-        VarType::Bool => parse_bool(value)
-            .map(TypedValue::Bool)
-            .ok_or_else(|| ValueError::new(ValueErrorKind::NotBoolean, format!("parameter \"{name}\" requires a Boolean value"))),
+        VarType::Bool => parse_bool(value).map(TypedValue::Bool).ok_or_else(|| ValueError::not_boolean(name)),
         VarType::Integer => {
             let v = parse_int(value, def.unit).map_err(|e| number_error(e, name, value))?;
             if (v as f64) < def.min || (v as f64) > def.max {
@@ -421,14 +431,14 @@ fn hex_float(s: &[u8], mut j: usize) -> (f64, usize) {
     (v, j)
 }
 
-/// C's `printf("%g")`: six significant digits, trailing zeros removed, exponent form below 1e-4
-/// or from 1e6.
+/// `printf("%g")` as PostgreSQL's own snprintf does it: six significant digits, trailing zeros
+/// removed, exponent form below 1e-4 or from 1e6; `Infinity`, `-Infinity` and `NaN` spelled out.
 pub fn format_g(x: f64) -> String {
     if x.is_nan() {
-        return "nan".into();
+        return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     if x == 0.0 {
         return if x.is_sign_negative() { "-0" } else { "0" }.into();
@@ -570,5 +580,7 @@ mod tests {
         assert_eq!(format_g(2.0), "2");
         assert_eq!(format_g(-1.0), "-1");
         assert_eq!(format_g(0.123456789), "0.123457");
+        // postgres -C / the range message print random_page_cost = inf as Infinity
+        assert_eq!(format_g(f64::INFINITY), "Infinity");
     }
 }
