@@ -5,10 +5,12 @@
 //! last one of a name wins.
 //!
 //! The words come from a compose `command` (list, or string split as a shell would) or a systemd
-//! `ExecStart`. Options are read after the first word named `postgres` or `postmaster` (a path
-//! ending so counts); when there is none, from the start if the first word is an option (the
-//! official image's entrypoint runs `postgres "$@"` when the command starts with `-`); otherwise
-//! the command is not a postgres command line and yields nothing.
+//! `ExecStart`. Options are read after the first word that runs `postgres` or `postmaster` (a
+//! path ending so counts; a user name after `-u`, `-U`, `--user`, `su`, `gosu` or `su-exec` does
+//! not, so `su postgres -c '...'` and `psql -U postgres -c '...'` yield nothing); when there is
+//! none, from the start if the first word is an option (the official image's entrypoint runs
+//! `postgres "$@"` when the command starts with `-`); otherwise the command is not a postgres
+//! command line and yields nothing.
 
 use super::params;
 
@@ -59,11 +61,13 @@ const WITH_ARGUMENT: &[u8] = b"BcCDdfhkNprStW-";
 /// Reads the settings of a postgres command line (see the module documentation for which words
 /// count).
 pub fn parse_command_line(words: &[String]) -> CommandLine {
-    let is_postgres = |w: &str| {
+    let runs_postgres = |i: usize| {
+        let w = words[i].as_str();
         let base = w.rsplit('/').next().unwrap_or(w);
-        base == "postgres" || base == "postmaster"
+        let user = i > 0 && matches!(words[i - 1].as_str(), "-u" | "-U" | "--user" | "su" | "gosu" | "su-exec");
+        (base == "postgres" || base == "postmaster") && !user
     };
-    let start = match words.iter().position(|w| is_postgres(w)) {
+    let start = match (0..words.len()).find(|&i| runs_postgres(i)) {
         Some(i) => i + 1,
         None if words.first().is_some_and(|w| w.starts_with('-')) => 0,
         None => return CommandLine::default(),
@@ -226,6 +230,13 @@ mod tests {
         assert_eq!(pairs(&cl), vec![(4, "config_file", "/etc/postgresql/15/main/postgresql.conf")]);
         // not a postgres command line
         assert_eq!(parse_command_line(&words("bash -c echo")), CommandLine::default());
+        assert_eq!(parse_command_line(&words("su postgres -c pg_ctl")), CommandLine::default());
+        assert_eq!(parse_command_line(&words("psql -U postgres -c select")), CommandLine::default());
+        // a user name is not the program; the program after it is
+        let cl = parse_command_line(&words("runuser -u postgres -- postgres -c work_mem=1MB"));
+        assert_eq!(pairs(&cl), vec![(6, "work_mem", "1MB")]);
+        let cl = parse_command_line(&words("gosu postgres postgres -N 10"));
+        assert_eq!(pairs(&cl), vec![(4, "max_connections", "10")]);
         assert_eq!(parse_command_line(&[]), CommandLine::default());
     }
 
