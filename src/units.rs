@@ -467,6 +467,89 @@ pub fn parse_systemd_size(s: &str) -> Option<Bytes> {
     }
 }
 
+/// The unit of a PostgreSQL parameter, as `pg_settings.unit` names it: memory in bytes
+/// (`B`, `kB`, `MB`, `8kB` blocks), time in microseconds (`ms`, `s`, `min`). A number written
+/// without a unit is in this unit: `shared_buffers = 1000` is 1000 blocks of 8 kB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PgUnit {
+    /// A memory unit of this many bytes.
+    Memory(u64),
+    /// A time unit of this many microseconds.
+    Time(u64),
+}
+
+/// PostgreSQL's memory units, largest first (guc.c `memory_unit_conversion_table`). Case
+/// matters: `kB`, never `KB`; `mb` is no unit.
+const PG_MEMORY_UNITS: [(&str, u64); 5] = [("TB", TIB), ("GB", GIB), ("MB", MIB), ("kB", KIB), ("B", 1)];
+/// PostgreSQL's time units, largest first, in microseconds (guc.c `time_unit_conversion_table`).
+const PG_TIME_UNITS: [(&str, u64); 6] =
+    [("d", 86_400_000_000), ("h", 3_600_000_000), ("min", 60_000_000), ("s", 1_000_000), ("ms", 1000), ("us", 1)];
+
+impl PgUnit {
+    /// Reads a `pg_settings.unit`: `B`, `kB`, `MB`, `8kB`, `ms`, `s`, `min`.
+    pub fn from_pg_settings(s: &str) -> Option<PgUnit> {
+        if let Some(&(_, us)) = PG_TIME_UNITS.iter().find(|(name, _)| *name == s) {
+            return Some(PgUnit::Time(us));
+        }
+        let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let count: u64 = if digits == 0 { 1 } else { s[..digits].parse().ok()? };
+        let &(_, bytes) = PG_MEMORY_UNITS.iter().find(|(name, _)| *name == &s[digits..])?;
+        Some(PgUnit::Memory(count.checked_mul(bytes)?))
+    }
+
+    /// The unit as PostgreSQL prints it in messages (`8kB`, `kB`, `ms`).
+    pub fn name(self) -> String {
+        let (table, size): (&[(&str, u64)], u64) = match self {
+            PgUnit::Memory(b) => (&PG_MEMORY_UNITS, b),
+            PgUnit::Time(us) => (&PG_TIME_UNITS, us),
+        };
+        if let Some((name, _)) = table.iter().find(|(_, n)| *n == size) {
+            return (*name).to_string();
+        }
+        match self {
+            PgUnit::Memory(b) if b.is_multiple_of(KIB) => format!("{}kB", b / KIB),
+            PgUnit::Memory(b) => format!("{b}B"),
+            PgUnit::Time(us) => format!("{us}us"),
+        }
+    }
+
+    pub fn is_memory(self) -> bool {
+        matches!(self, PgUnit::Memory(_))
+    }
+
+    /// PostgreSQL's `convert_to_base_unit`: `value` written with `unit` (exactly as spelled, at
+    /// most 3 characters, optionally followed by whitespace) in this base unit. A fractional
+    /// result is rounded to a whole number of the next smaller unit (`1.5GB` is exact, `0.3kB`
+    /// is 307 bytes), as PostgreSQL 12 and later do; the caller rounds to the base unit.
+    pub fn to_base(self, value: f64, unit: &str) -> Option<f64> {
+        let is_space = |c: char| c.is_ascii_whitespace() || c == '\x0b';
+        let unit = unit.trim_end_matches(is_space);
+        if unit.len() > 3 || unit.contains(is_space) {
+            return None;
+        }
+        let (table, base): (&[(&str, u64)], u64) = match self {
+            PgUnit::Memory(b) => (&PG_MEMORY_UNITS, b),
+            PgUnit::Time(us) => (&PG_TIME_UNITS, us),
+        };
+        let i = table.iter().position(|(name, _)| *name == unit)?;
+        // Each multiplier is one correctly rounded division, as in PostgreSQL's tables.
+        let multiplier = |size: u64| size as f64 / base as f64;
+        let mut converted = value * multiplier(table[i].1);
+        if let Some(&(_, next)) = table.get(i + 1) {
+            converted = (converted / multiplier(next)).round_ties_even() * multiplier(next);
+        }
+        Some(converted)
+    }
+
+    /// A value in this unit, in bytes (memory) or milliseconds (time).
+    pub fn scale(self, value: f64) -> f64 {
+        match self {
+            PgUnit::Memory(b) => value * b as f64,
+            PgUnit::Time(us) => value * us as f64 / 1000.0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,5 +672,35 @@ mod systemd_tests {
         assert_eq!(parse_systemd_size("-1"), None);
         assert_eq!(parse_systemd_size(""), None);
         assert_eq!(parse_systemd_size("20E"), None);
+    }
+
+    #[test]
+    fn postgresql_units() {
+        let blocks = PgUnit::from_pg_settings("8kB").unwrap();
+        assert_eq!(blocks, PgUnit::Memory(8192));
+        assert_eq!(blocks.name(), "8kB");
+        assert_eq!(PgUnit::from_pg_settings("kB").unwrap().name(), "kB");
+        assert_eq!(PgUnit::from_pg_settings("min"), Some(PgUnit::Time(60_000_000)));
+        assert_eq!(PgUnit::from_pg_settings("KB"), None);
+        // shared_buffers = 128MB is 16384 blocks; 1.5GB is exact
+        assert_eq!(blocks.to_base(128.0, "MB"), Some(16384.0));
+        assert_eq!(blocks.to_base(1.5, "GB"), Some(196608.0));
+        // units are case-sensitive and at most 3 characters, trailing spaces allowed
+        assert_eq!(blocks.to_base(1.0, "mb"), None);
+        assert_eq!(blocks.to_base(1.0, "KB"), None);
+        assert_eq!(blocks.to_base(1.0, "MB  "), Some(128.0));
+        assert_eq!(blocks.to_base(1.0, "MBs"), None);
+        assert_eq!(blocks.to_base(1.0, "M B"), None);
+        // work_mem (kB): 0.3kB rounds to whole bytes first (307 B), PostgreSQL 12+
+        let kb = PgUnit::Memory(1024);
+        assert_eq!(kb.to_base(0.3, "kB"), Some(307.0 / 1024.0));
+        // times: checkpoint_timeout is in seconds, 30min = 1800; 1.5s in a seconds unit = 1.5
+        let s = PgUnit::Time(1_000_000);
+        assert_eq!(s.to_base(30.0, "min"), Some(1800.0));
+        assert_eq!(s.to_base(1.5, "s"), Some(1.5));
+        assert_eq!(s.to_base(1500.0, "ms"), Some(1.5));
+        assert_eq!(s.to_base(1.0, "m"), None);
+        assert_eq!(PgUnit::Time(1000).scale(250.0), 250.0);
+        assert_eq!(blocks.scale(2.0), 16384.0);
     }
 }

@@ -39,4 +39,5 @@ impl SyntaxError {
 
 pub mod limits;
 pub mod odoo_conf;
+pub mod postgresql;
 pub mod systemd;
