@@ -21,7 +21,13 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(range: TextRange, message: impl Into<String>) -> Self {
-        SyntaxError { range, message: message.into(), label: None, related: Vec::new(), help: None }
+        SyntaxError {
+            range,
+            message: message.into(),
+            label: None,
+            related: Vec::new(),
+            help: None,
+        }
     }
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
@@ -36,3 +42,4 @@ impl SyntaxError {
         self
     }
 }
+pub mod compose;
