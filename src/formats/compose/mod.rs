@@ -12,6 +12,7 @@
 
 pub mod dotenv;
 pub mod interpolate;
+pub mod merge;
 pub mod syntax;
 pub mod value;
 pub mod yaml;
