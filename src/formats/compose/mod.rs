@@ -12,10 +12,16 @@
 
 pub mod dotenv;
 pub mod interpolate;
+pub mod loader;
 pub mod merge;
+pub mod model;
 pub mod syntax;
+pub mod validate;
 pub mod value;
 pub mod yaml;
+
+pub use loader::{FileSystem, LoadOptions, MemoryFs, Project, RealFs, load};
+pub use model::Service;
 
 use crate::formats::SyntaxError;
 use crate::source::FileId;

@@ -23,8 +23,8 @@ pub const MAX_VALUES: usize = 100_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     pub file: FileId,
-    /// The YAML node holding the value's text.
-    pub node: NodeId,
+    /// The YAML node holding the value's text (None for a value read from an env file).
+    pub node: Option<NodeId>,
     /// The value's text (scalars with their quotes; see [`super::yaml::Node::range`]).
     pub range: TextRange,
     /// The key it was written under, if any.
@@ -256,7 +256,7 @@ impl<'a> Converter<'a> {
     ) -> Origin {
         Origin {
             file: self.file,
-            node,
+            node: Some(node),
             range: self.yaml.node(node).range,
             key_range,
             via_alias,

@@ -610,7 +610,7 @@ fn find_comments(text: &str, tokens: &[TextRange]) -> Vec<TextRange> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0usize;
-    let mut scan = |from: usize, to: usize, out: &mut Vec<TextRange>| {
+    let scan = |from: usize, to: usize, out: &mut Vec<TextRange>| {
         let mut i = from;
         while i < to {
             if b[i] == b'#' && (i == 0 || is_blank(b[i - 1]) || i == from) {

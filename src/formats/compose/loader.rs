@@ -1,0 +1,669 @@
+//! A compose project from its files, in compose-go's order: the project `.env`, then each
+//! compose file (base, then overrides) document by document: interpolate, apply
+//! `extends`, merge into what came before, collapse duplicates.
+//!
+//! Paths in the base and override files are relative to the project directory (the first
+//! file's directory); paths in a file reached through `extends: {file: …}` are relative to
+//! that file. Every file read (compose files, extended files, `.env`, `env_file`s) gets a
+//! [`FileId`] in [`Project::files`] so every span can point into it.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::formats::SyntaxError;
+use crate::source::{FileId, SourceFile, Span, TextRange};
+
+use super::dotenv::{self, DotEnv};
+use super::merge;
+use super::model::{self, Service};
+use super::value::{Converter, EnvVar, Environment, Val, Value, VarSource};
+use super::yaml::{self, YamlFile};
+use super::{ComposeError, ErrorKind};
+
+/// Reads files; tests use [`MemoryFs`].
+pub trait FileSystem {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+    fn exists(&self, path: &Path) -> bool {
+        self.read(path).is_ok()
+    }
+}
+
+/// The real file system.
+pub struct RealFs;
+
+impl FileSystem for RealFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+    fn exists(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+}
+
+/// Files in memory, by path.
+#[derive(Default)]
+pub struct MemoryFs {
+    pub files: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryFs {
+    pub fn with(mut self, path: impl Into<PathBuf>, text: &str) -> Self {
+        self.files.insert(path.into(), text.as_bytes().to_vec());
+        self
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.files
+            .get(&normalize_path(path))
+            .cloned()
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+}
+
+/// The names `docker compose` looks for when given no `-f`, in order of preference.
+pub const DEFAULT_FILE_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+/// The override files it then adds, in order of preference (the first found is used).
+pub const DEFAULT_OVERRIDE_NAMES: [&str; 4] = [
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
+/// The files `docker compose` would read in `dir` without `-f`: the first default name
+/// found, plus the first override found.
+pub fn discover(dir: &Path, fs: &dyn FileSystem) -> Vec<PathBuf> {
+    let Some(base) = DEFAULT_FILE_NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| fs.exists(p))
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![base];
+    if let Some(o) = DEFAULT_OVERRIDE_NAMES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| fs.exists(p))
+    {
+        out.push(o);
+    }
+    out
+}
+
+/// The files of a project whose base file is `path`: the file, plus the override file
+/// compose would add when the base has one of the default names.
+pub fn with_override(path: &Path, fs: &dyn FileSystem) -> Vec<PathBuf> {
+    let is_default = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| DEFAULT_FILE_NAMES.contains(&n));
+    let mut out = vec![path.to_path_buf()];
+    if is_default {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if let Some(o) = DEFAULT_OVERRIDE_NAMES
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| fs.exists(p))
+        {
+            out.push(o);
+        }
+    }
+    out
+}
+
+/// What to load.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The compose files, as with `-f` (base first, then overrides).
+    pub files: Vec<PathBuf>,
+    /// The project directory (default: the first file's directory); `.env` is read there.
+    pub project_dir: Option<PathBuf>,
+    /// The process environment (inject it for tests; `std::env::vars()` for real use).
+    pub env: Vec<(String, String)>,
+    /// Whether to read `<project_dir>/.env` (compose does).
+    pub dotenv: bool,
+}
+
+impl LoadOptions {
+    /// Files as given, the project `.env`, and this process's environment.
+    pub fn new(files: Vec<PathBuf>) -> Self {
+        LoadOptions {
+            files,
+            project_dir: None,
+            env: std::env::vars().collect(),
+            dotenv: true,
+        }
+    }
+}
+
+/// Why a file is part of the project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileRole {
+    /// The first compose file.
+    Base,
+    /// A later compose file.
+    Override,
+    /// A file named by `extends: {file: …}`.
+    Extends,
+    /// The project `.env`.
+    DotEnv,
+    /// A service's `env_file`.
+    EnvFile,
+}
+
+/// A file a project refers to but that is not there (rule OL006).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingFile {
+    pub path: PathBuf,
+    pub role: FileRole,
+    /// The value that names it (None for a compose file given on the command line).
+    pub referenced_at: Option<Span>,
+    /// False for `env_file: {path: …, required: false}`, which compose skips silently.
+    pub required: bool,
+}
+
+/// One file read for the project.
+pub struct ProjectFile {
+    pub source: SourceFile,
+    pub role: FileRole,
+    /// The YAML tree (empty for env files).
+    pub yaml: YamlFile,
+    /// The directory its relative paths are resolved against.
+    pub base_dir: PathBuf,
+    /// The parsed env file, for `.env` and `env_file`s.
+    pub dotenv: Option<DotEnv>,
+}
+
+/// A loaded compose project.
+pub struct Project {
+    /// Every file read; `FileId(i)` is `files[i]`.
+    pub files: Vec<ProjectFile>,
+    pub project_dir: PathBuf,
+    /// The variables interpolation used.
+    pub env: Environment,
+    /// The merged data, as `docker compose config` would print it before typing.
+    pub root: Option<Value>,
+    /// The resolved services, in the order of the merged data.
+    pub services: Vec<Service>,
+    pub errors: Vec<ComposeError>,
+    pub missing: Vec<MissingFile>,
+}
+
+impl Project {
+    pub fn file(&self, id: FileId) -> &ProjectFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+    /// The compose files given (base and overrides), in order.
+    pub fn compose_files(&self) -> impl Iterator<Item = (FileId, &ProjectFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| matches!(f.role, FileRole::Base | FileRole::Override))
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+    /// The env file already read at `path`, if any.
+    pub(crate) fn find_file(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.source.path == path)
+            .map(|i| FileId(i as u32))
+    }
+    pub(crate) fn add_file(
+        &mut self,
+        path: PathBuf,
+        bytes: Vec<u8>,
+        role: FileRole,
+        base_dir: PathBuf,
+    ) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(ProjectFile {
+            source: SourceFile::new(path, bytes),
+            role,
+            yaml: YamlFile::default(),
+            base_dir,
+            dotenv: None,
+        });
+        id
+    }
+}
+
+/// Lexically normalises a path (`a/./b/../c` → `a/c`), as Go's `filepath.Clean`.
+pub fn normalize_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
+}
+
+/// `rel` against `dir`, with `~` as the home directory from `env`.
+pub fn resolve_path(dir: &Path, rel: &str, env: &Environment) -> PathBuf {
+    if let Some(rest) = rel.strip_prefix('~')
+        && (rest.is_empty() || rest.starts_with('/'))
+        && let Some(home) = env.value("HOME")
+    {
+        return normalize_path(&PathBuf::from(format!("{home}{rest}")));
+    }
+    normalize_path(&dir.join(rel))
+}
+
+struct Loader<'a> {
+    fs: &'a dyn FileSystem,
+    project: Project,
+    /// Files loaded for `extends`, by path: their merged data (services before extends).
+    extends_files: HashMap<PathBuf, Option<(FileId, Value)>>,
+}
+
+/// Loads a project. Never fails: problems are in [`Project::errors`] and
+/// [`Project::missing`], and the model holds whatever could be read.
+pub fn load(options: &LoadOptions, fs: &dyn FileSystem) -> Project {
+    let files: Vec<PathBuf> = options.files.iter().map(|p| normalize_path(p)).collect();
+    let project_dir = options
+        .project_dir
+        .clone()
+        .or_else(|| {
+            files
+                .first()
+                .and_then(|f| f.parent())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    let project = Project {
+        files: Vec::new(),
+        project_dir: project_dir.clone(),
+        env: Environment::from_process(options.env.iter().cloned()),
+        root: None,
+        services: Vec::new(),
+        errors: Vec::new(),
+        missing: Vec::new(),
+    };
+    let mut l = Loader {
+        fs,
+        project,
+        extends_files: HashMap::new(),
+    };
+    if options.dotenv {
+        l.read_dotenv(&project_dir, &options.env);
+    }
+    let mut dict: Option<Value> = None;
+    for (i, path) in files.iter().enumerate() {
+        let role = if i == 0 {
+            FileRole::Base
+        } else {
+            FileRole::Override
+        };
+        let Ok(bytes) = fs.read(path) else {
+            l.project.missing.push(MissingFile {
+                path: path.clone(),
+                role,
+                referenced_at: None,
+                required: true,
+            });
+            continue;
+        };
+        let id = l
+            .project
+            .add_file(path.clone(), bytes, role, project_dir.clone());
+        for doc in l.documents(id) {
+            let mut doc = doc;
+            l.apply_extends(id, &mut doc);
+            dict = Some(merge_into(dict, doc));
+        }
+    }
+    if let Some(root) = dict.as_mut() {
+        // `version` is obsolete and ignored; compose drops it.
+        if let Val::Map(entries) = &mut root.val {
+            entries.retain(|e| e.key != "version");
+        }
+    }
+    l.project.root = dict;
+    model::build(&mut l.project, fs);
+    l.project
+}
+
+fn merge_into(dict: Option<Value>, doc: Value) -> Value {
+    let mut path = Vec::new();
+    let mut merged = match dict {
+        None => merge::merge(
+            Value {
+                val: Val::Map(Vec::new()),
+                ..doc.clone()
+            },
+            doc,
+            &mut path,
+        ),
+        Some(d) => merge::merge(d, doc, &mut path),
+    };
+    merge::clean_tags(&mut merged);
+    merge::enforce_unicity(&mut merged, &mut path);
+    merged
+}
+
+impl Loader<'_> {
+    fn error(&mut self, file: FileId, kind: ErrorKind, error: SyntaxError) {
+        self.project.errors.push(ComposeError { file, kind, error });
+    }
+
+    fn read_dotenv(&mut self, dir: &Path, process: &[(String, String)]) {
+        let path = normalize_path(&dir.join(".env"));
+        let Ok(bytes) = self.fs.read(&path) else {
+            return;
+        };
+        let id = self
+            .project
+            .add_file(path, bytes, FileRole::DotEnv, dir.to_path_buf());
+        let text = self.project.files[id.0 as usize].source.text.clone();
+        let lookup = |k: &str| {
+            process
+                .iter()
+                .rev()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+        };
+        let parsed = dotenv::parse(&text, &lookup);
+        for e in &parsed.errors {
+            self.error(id, ErrorKind::DotEnv, e.clone());
+        }
+        let mut vars: HashMap<String, EnvVar> = HashMap::new();
+        for v in &parsed.vars {
+            let source = VarSource::DotEnv {
+                file: id,
+                key_range: v.key_range,
+                value_range: v.value_range,
+            };
+            vars.insert(
+                v.key.clone(),
+                EnvVar {
+                    value: v.value.clone(),
+                    source,
+                },
+            );
+        }
+        // the shell wins over .env
+        for (k, v) in process {
+            vars.insert(
+                k.clone(),
+                EnvVar {
+                    value: v.clone(),
+                    source: VarSource::Process,
+                },
+            );
+        }
+        self.project.env = Environment { vars };
+        self.project.files[id.0 as usize].dotenv = Some(parsed);
+    }
+
+    /// Parses a compose file and converts its documents (normalised, not yet extended).
+    fn documents(&mut self, id: FileId) -> Vec<Value> {
+        let idx = id.0 as usize;
+        let text = self.project.files[idx].source.text.clone();
+        let y = yaml::parse(&text);
+        for e in &y.errors {
+            self.error(id, ErrorKind::Yaml, e.clone());
+        }
+        let mut out = Vec::new();
+        if y.errors.is_empty() {
+            let mut conv = Converter::new(&y, &text, id, &self.project.env);
+            for doc in &y.docs {
+                let Some(root) = doc.root else { continue };
+                let mut v = conv.document(root);
+                match &v.val {
+                    Val::Map(_) => {}
+                    Val::Null => continue,
+                    _ => {
+                        conv.errors.push(ComposeError {
+                            file: id,
+                            kind: ErrorKind::Model,
+                            error: SyntaxError::new(
+                                y.node(root).range,
+                                "top-level object must be a mapping",
+                            ),
+                        });
+                        continue;
+                    }
+                }
+                merge::normalize(&mut v, &mut Vec::new());
+                out.push(v);
+            }
+            let errs = std::mem::take(&mut conv.errors);
+            self.project.errors.extend(errs);
+        }
+        self.project.files[idx].yaml = y;
+        out
+    }
+
+    /// Applies `extends` to every service of a document.
+    fn apply_extends(&mut self, file: FileId, doc: &mut Value) {
+        let Some(services) = doc.get("services").cloned() else {
+            return;
+        };
+        let Some(entries) = services.as_map() else {
+            return;
+        };
+        let names: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+        let mut resolved = services.clone();
+        for name in names {
+            let mut chain = Vec::new();
+            if let Some(v) = self.extend_service(file, &services, &name, &mut chain)
+                && let Some(slot) = resolved.get_mut(&name)
+            {
+                *slot = v;
+            }
+        }
+        if let Some(slot) = doc.get_mut("services") {
+            *slot = resolved;
+        }
+    }
+
+    /// The service `name` of `services` (in `file`) with its `extends` chain applied.
+    fn extend_service(
+        &mut self,
+        file: FileId,
+        services: &Value,
+        name: &str,
+        chain: &mut Vec<(FileId, String)>,
+    ) -> Option<Value> {
+        let service = services.get(name)?.clone();
+        let Some(ext) = service.get("extends").cloned() else {
+            return Some(service);
+        };
+        if chain.iter().any(|(f, n)| *f == file && n == name) || chain.len() > 32 {
+            let cycle: Vec<String> = chain
+                .iter()
+                .map(|(_, n)| n.clone())
+                .chain([name.to_string()])
+                .collect();
+            self.error(
+                file,
+                ErrorKind::ExtendsCycle,
+                SyntaxError::new(
+                    ext.origin.range,
+                    format!("circular reference with extends: {}", cycle.join(" -> ")),
+                ),
+            );
+            return Some(without_extends(service));
+        }
+        chain.push((file, name.to_string()));
+        let (reference, ref_value, file_value) = match &ext.val {
+            Val::Str { text, .. } => (text.clone(), ext.clone(), None),
+            Val::Map(_) => {
+                let Some(svc) = ext.get("service").cloned() else {
+                    self.error(
+                        file,
+                        ErrorKind::Model,
+                        SyntaxError::new(
+                            ext.origin.range,
+                            format!("extends.{name}.service is required"),
+                        ),
+                    );
+                    chain.pop();
+                    return Some(without_extends(service));
+                };
+                (
+                    svc.as_str().unwrap_or("").to_string(),
+                    svc,
+                    ext.get("file").cloned(),
+                )
+            }
+            _ => {
+                chain.pop();
+                return Some(without_extends(service));
+            }
+        };
+        let base = match file_value
+            .as_ref()
+            .and_then(|f| f.as_str().map(|s| (s.to_string(), f.clone())))
+        {
+            Some((rel, fval)) => {
+                let dir = self.project.files[fval.origin.file.0 as usize]
+                    .base_dir
+                    .clone();
+                let path = resolve_path(&dir, &rel, &self.project.env);
+                match self.extends_file(&path, &fval) {
+                    None => None,
+                    Some((bid, bservices)) => {
+                        if bservices.get(&reference).is_none() {
+                            self.error(
+                                file,
+                                ErrorKind::Model,
+                                SyntaxError::new(
+                                    ref_value.origin.range,
+                                    format!("cannot extend service {name:?}: service {reference:?} not found in {rel}"),
+                                ),
+                            );
+                            None
+                        } else {
+                            self.extend_service(bid, &bservices, &reference, chain)
+                        }
+                    }
+                }
+            }
+            None => {
+                if services.get(&reference).is_none() {
+                    self.error(
+                        file,
+                        ErrorKind::Model,
+                        SyntaxError::new(
+                            ref_value.origin.range,
+                            format!(
+                                "cannot extend service {name:?}: service {reference:?} not found"
+                            ),
+                        ),
+                    );
+                    None
+                } else {
+                    self.extend_service(file, services, &reference, chain)
+                }
+            }
+        };
+        chain.pop();
+        let service = without_extends(service);
+        let Some(base) = base else {
+            return Some(service);
+        };
+        let mut path = vec!["services".to_string(), "x".to_string()];
+        let mut merged = merge::merge(base, service, &mut path);
+        merge::clean_tags(&mut merged);
+        let mut wrapped = Value {
+            val: Val::Map(vec![super::value::Entry {
+                key: "x".into(),
+                value: merged,
+            }]),
+            ..ext.clone()
+        };
+        let mut p = vec!["services".to_string()];
+        merge::enforce_unicity(&mut wrapped, &mut p);
+        match wrapped.val {
+            Val::Map(mut e) if !e.is_empty() => Some(e.remove(0).value),
+            _ => None,
+        }
+    }
+
+    /// Loads a file named by `extends: {file: …}` once; records it as missing if absent.
+    fn extends_file(&mut self, path: &Path, named_by: &Value) -> Option<(FileId, Value)> {
+        if let Some(cached) = self.extends_files.get(path) {
+            return cached.clone();
+        }
+        let Ok(bytes) = self.fs.read(path) else {
+            let at = named_by.origin.span();
+            self.project.missing.push(MissingFile {
+                path: path.to_path_buf(),
+                role: FileRole::Extends,
+                referenced_at: Some(at),
+                required: true,
+            });
+            self.error(
+                at.file,
+                ErrorKind::MissingFile,
+                SyntaxError::new(
+                    at.range,
+                    format!("extends file {} not found", path.display()),
+                )
+                .with_label("no such file"),
+            );
+            self.extends_files.insert(path.to_path_buf(), None);
+            return None;
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let id = self
+            .project
+            .add_file(path.to_path_buf(), bytes, FileRole::Extends, dir);
+        self.extends_files.insert(path.to_path_buf(), None);
+        let mut dict: Option<Value> = None;
+        for doc in self.documents(id) {
+            dict = Some(merge_into(dict, doc));
+        }
+        let services = dict
+            .and_then(|d| d.get("services").cloned())
+            .filter(|s| s.as_map().is_some());
+        let result = services.map(|s| (id, s));
+        if result.is_none() {
+            self.error(
+                named_by.origin.file,
+                ErrorKind::Model,
+                SyntaxError::new(
+                    named_by.origin.range,
+                    format!("cannot extend from {}: no services section", path.display()),
+                ),
+            );
+        }
+        self.extends_files
+            .insert(path.to_path_buf(), result.clone());
+        result
+    }
+}
+
+fn without_extends(mut v: Value) -> Value {
+    if let Val::Map(entries) = &mut v.val {
+        entries.retain(|e| e.key != "extends");
+    }
+    v
+}
+
+/// A range covering a whole file (for errors about a file as such).
+pub fn whole(text: &str) -> TextRange {
+    TextRange::new(0, text.len())
+}
