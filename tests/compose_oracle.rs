@@ -300,7 +300,12 @@ struct Case {
 
 /// Runs compose on a case; retries with dummy values for `:?` variables. Returns its JSON
 /// or its error text, and the environment used.
-fn run_compose(bin: &Path, case: &Case, env: &mut Vec<(String, String)>) -> Result<Json, String> {
+fn run_compose(
+    bin: &Path,
+    case: &Case,
+    env: &mut Vec<(String, String)>,
+    fill_missing: bool,
+) -> Result<Json, String> {
     for _ in 0..20 {
         let mut cmd = Command::new(bin);
         cmd.env_clear().current_dir(&case.dir);
@@ -320,6 +325,17 @@ fn run_compose(bin: &Path, case: &Case, env: &mut Vec<(String, String)>) -> Resu
             return serde_json::from_slice(&out.stdout).map_err(|e| e.to_string());
         }
         let err = String::from_utf8_lossy(&out.stderr).to_string();
+        if fill_missing
+            && let Some(i) = err.find("env file ")
+            && let Some(j) = err[i..].find(" not found")
+        {
+            let path = PathBuf::from(&err[i + 9..i + j]);
+            if path.starts_with(&case.dir) && !path.exists() {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, "").unwrap();
+                continue;
+            }
+        }
         if let Some(i) = err.find("required variable ") {
             let var: String = err[i + 18..]
                 .chars()
@@ -414,6 +430,36 @@ fn cases(tmp: &Path) -> Vec<Case> {
     out
 }
 
+/// Every variable the case's files name (`$VAR`, `${VAR…}`).
+fn variables(case: &Case) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &case.files {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            if b[i] != b'$' || (i > 0 && b[i - 1] == b'$') {
+                continue;
+            }
+            let start = if b.get(i + 1) == Some(&b'{') {
+                i + 2
+            } else {
+                i + 1
+            };
+            let name: String = text[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+                && !out.contains(&name)
+            {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
@@ -440,88 +486,120 @@ fn compose_config_agrees_with_docker_compose() {
     let tmp = tempfile::tempdir().unwrap();
     let mut agree = 0;
     let mut failures = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
     let all = cases(tmp.path());
-    for case in &all {
-        let mut env = vec![
-            ("HOME".to_string(), "/home/tester".to_string()),
-            ("COMPOSE_PROJECT_NAME".to_string(), "test".to_string()),
-        ];
-        let theirs_result = run_compose(&bin, case, &mut env);
-        let options = LoadOptions {
-            files: case.files.clone(),
-            project_dir: None,
-            env: env.clone(),
-            dotenv: true,
-        };
-        let project = load(&options, &RealFs);
-        match theirs_result {
-            Err(e) => {
-                // compose refused the project: we must have found an error too
-                if project.errors.is_empty() && project.missing.is_empty() {
-                    failures.push(format!(
-                        "{}: compose failed ({e}) but we found no error",
-                        case.name
-                    ));
-                } else {
-                    agree += 1;
-                    println!(
-                        "both refuse {}: compose: {e}; ours: {:?}",
-                        case.name,
-                        project
-                            .errors
-                            .iter()
-                            .map(|x| &x.error.message)
-                            .collect::<Vec<_>>()
-                    );
+    let mut runs = 0;
+    // Pass 1 runs each case as it is; pass 2 runs those compose refused again with the
+    // missing env files created empty and every variable the files use set to `1234`, so
+    // that the model is compared too.
+    for pass in [1, 2] {
+        for case in &all {
+            let mut env = vec![
+                ("HOME".to_string(), "/home/tester".to_string()),
+                ("COMPOSE_PROJECT_NAME".to_string(), "test".to_string()),
+            ];
+            if pass == 2 {
+                if !refused.contains(&case.name) {
+                    continue;
+                }
+                for v in variables(case) {
+                    if !env.iter().any(|(k, _)| *k == v) {
+                        env.push((v, "1234".into()));
+                    }
                 }
             }
-            Ok(json) => {
-                let mut diffs = Vec::new();
-                for e in &project.errors {
-                    diffs.push(format!(
-                        "we report an error compose does not: {:?} {}",
-                        e.kind, e.error.message
-                    ));
+            runs += 1;
+            let theirs_result = run_compose(&bin, case, &mut env, pass == 2);
+            let options = LoadOptions {
+                files: case.files.clone(),
+                project_dir: None,
+                env: env.clone(),
+                dotenv: true,
+            };
+            let project = load(&options, &RealFs);
+            if pass == 1 && theirs_result.is_err() {
+                refused.push(case.name.clone());
+            }
+            match theirs_result {
+                Err(e) => {
+                    // compose refused the project: we must have found an error too
+                    if project.errors.is_empty() && project.missing.is_empty() {
+                        failures.push(format!(
+                            "{}: compose failed ({e}) but we found no error",
+                            case.name
+                        ));
+                    } else {
+                        agree += 1;
+                        println!(
+                            "pass {pass}: both refuse {}: compose: {e}; ours: {:?}",
+                            case.name,
+                            project
+                                .errors
+                                .iter()
+                                .map(|x| &x.error.message)
+                                .collect::<Vec<_>>()
+                        );
+                    }
                 }
-                let their_services = json["services"].as_object().cloned().unwrap_or_default();
-                let our_names: Vec<&str> =
-                    project.services.iter().map(|s| s.name.as_str()).collect();
-                let mut their_names: Vec<&str> =
-                    their_services.keys().map(String::as_str).collect();
-                their_names.sort();
-                let mut sorted_ours = our_names.clone();
-                sorted_ours.sort();
-                if sorted_ours != their_names {
-                    diffs.push(format!(
-                        "services differ: ours {sorted_ours:?}, compose {their_names:?}"
-                    ));
-                }
-                for s in &project.services {
-                    let Some(t) = their_services.get(&s.name) else {
-                        continue;
-                    };
-                    let (o, t) = (ours(s), theirs(t));
-                    for (field, ov) in o.as_object().unwrap() {
-                        let tv = &t[field];
-                        if ov != tv {
-                            let expected = EXPECTED_DIFFERENCES.iter().any(|(c, sv, f, _)| {
-                                case.name.contains(c) && *sv == s.name && f == field
-                            });
-                            if !expected {
-                                diffs.push(format!("{}.{field}: ours {ov} compose {tv}", s.name));
+                Ok(json) => {
+                    let mut diffs = Vec::new();
+                    for e in &project.errors {
+                        diffs.push(format!(
+                            "we report an error compose does not: {:?} {}",
+                            e.kind, e.error.message
+                        ));
+                    }
+                    let their_services = json["services"].as_object().cloned().unwrap_or_default();
+                    let our_names: Vec<&str> =
+                        project.services.iter().map(|s| s.name.as_str()).collect();
+                    let mut their_names: Vec<&str> =
+                        their_services.keys().map(String::as_str).collect();
+                    their_names.sort();
+                    let mut sorted_ours = our_names.clone();
+                    sorted_ours.sort();
+                    if sorted_ours != their_names {
+                        diffs.push(format!(
+                            "services differ: ours {sorted_ours:?}, compose {their_names:?}"
+                        ));
+                    }
+                    for s in &project.services {
+                        let Some(t) = their_services.get(&s.name) else {
+                            continue;
+                        };
+                        let (o, t) = (ours(s), theirs(t));
+                        for (field, ov) in o.as_object().unwrap() {
+                            let tv = &t[field];
+                            if ov != tv {
+                                let expected = EXPECTED_DIFFERENCES.iter().any(|(c, sv, f, _)| {
+                                    case.name.contains(c) && *sv == s.name && f == field
+                                });
+                                if !expected {
+                                    diffs.push(format!(
+                                        "{}.{field}: ours {ov} compose {tv}",
+                                        s.name
+                                    ));
+                                }
                             }
                         }
                     }
-                }
-                if diffs.is_empty() {
-                    agree += 1;
-                } else {
-                    failures.push(format!("{}:\n  {}", case.name, diffs.join("\n  ")));
+                    if diffs.is_empty() {
+                        agree += 1;
+                        println!("pass {pass}: same model: {}", case.name);
+                    } else {
+                        failures.push(format!(
+                            "pass {pass}: {}:\n  {}",
+                            case.name,
+                            diffs.join("\n  ")
+                        ));
+                    }
                 }
             }
         }
     }
-    println!("{agree}/{} cases agree with docker-compose", all.len());
+    println!(
+        "{agree}/{runs} runs agree with docker-compose ({} cases)",
+        all.len()
+    );
     assert!(
         failures.is_empty(),
         "{} disagreements:\n{}",
