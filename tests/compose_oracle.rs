@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use odoo_lint::formats::compose::model::{EnvEntry, HealthTest, Service};
+use odoo_lint::formats::compose::model::{EnvEntry, HealthTest, Service, SwapLimit};
 use odoo_lint::formats::compose::{LoadOptions, RealFs, load};
 use serde_json::{Value as Json, json};
 
@@ -119,7 +119,10 @@ fn ours(s: &Service) -> Json {
         "limits": res(&s.limits),
         "reservations": res(&s.reservations),
         "mem_limit": s.mem_limit.as_ref().map(|m| m.value.0),
-        "memswap_limit": s.memswap_limit.as_ref().map(|m| m.value.0),
+        "memswap_limit": s.memswap_limit.as_ref().map(|m| match m.value {
+            SwapLimit::Unlimited => -1i64,
+            SwapLimit::Bytes(b) => b.0 as i64,
+        }),
         "mem_reservation": s.mem_reservation.as_ref().map(|m| m.value.0),
         "cpus": s.cpus.as_ref().map(|c| c.value),
         "healthcheck": hc,
@@ -218,6 +221,8 @@ fn theirs(s: &Json) -> Json {
                 .map(|(k, v)| {
                     let u = match v {
                         Json::Number(n) => json!({"soft": n, "hard": n}),
+                        // compose omits a zero (`core: 0` prints `{}`)
+                        Json::Object(o) if o.is_empty() => json!({"soft": 0, "hard": 0}),
                         Json::Object(o) => match o.get("single") {
                             Some(n) => json!({"soft": n, "hard": n}),
                             None => json!({"soft": o.get("soft"), "hard": o.get("hard")}),
@@ -277,7 +282,11 @@ fn theirs(s: &Json) -> Json {
         "limits": res("limits"),
         "reservations": res("reservations"),
         "mem_limit": bytes_of(&s["mem_limit"]),
-        "memswap_limit": bytes_of(&s["memswap_limit"]),
+        "memswap_limit": match &s["memswap_limit"] {
+            Json::Number(n) => n.as_i64(),
+            Json::String(x) => x.parse::<i64>().ok(),
+            _ => None,
+        },
         "mem_reservation": bytes_of(&s["mem_reservation"]),
         "cpus": float_of(&s["cpus"]),
         "healthcheck": hc,

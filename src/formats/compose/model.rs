@@ -148,6 +148,13 @@ pub struct Healthcheck {
     pub origin: Option<Origin>,
 }
 
+/// `memswap_limit`: memory plus swap, or `-1` for unlimited swap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SwapLimit {
+    Unlimited,
+    Bytes(Bytes),
+}
+
 /// `deploy.resources.limits` or `.reservations`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Resources {
@@ -193,7 +200,7 @@ pub struct Service {
     pub limits: Resources,
     pub reservations: Resources,
     pub mem_limit: Option<Spanned<Bytes>>,
-    pub memswap_limit: Option<Spanned<Bytes>>,
+    pub memswap_limit: Option<Spanned<SwapLimit>>,
     pub mem_reservation: Option<Spanned<Bytes>>,
     pub cpus: Option<Spanned<f64>>,
     pub stop_grace_period: Option<Spanned<Millis>>,
@@ -521,7 +528,16 @@ fn service(ctx: &mut Ctx<'_>, name: &str, v: &Value) -> Service {
         limits,
         reservations,
         mem_limit: ctx.bytes(v.get("mem_limit"), "mem_limit"),
-        memswap_limit: ctx.bytes(v.get("memswap_limit"), "memswap_limit"),
+        memswap_limit: match v.get("memswap_limit") {
+            Some(m) if m.as_str().map(str::trim) == Some("-1") => {
+                Some(Spanned::from(SwapLimit::Unlimited, m))
+            }
+            m => ctx.bytes(m, "memswap_limit").map(|b| Spanned {
+                value: SwapLimit::Bytes(b.value),
+                origin: b.origin,
+                interpolations: b.interpolations,
+            }),
+        },
         mem_reservation: ctx.bytes(v.get("mem_reservation"), "mem_reservation"),
         cpus: ctx.float(v.get("cpus"), "cpus"),
         stop_grace_period: ctx.duration(v.get("stop_grace_period"), "stop_grace_period"),
