@@ -469,6 +469,21 @@ impl<'t> Builder<'t> {
                 .min()
                 .map(|s| s as usize)
                 .unwrap_or(content);
+                let end = match style {
+                    // saphyr may stretch a quoted scalar's span over a trailing comment
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        closing_quote(self.text, content, style).unwrap_or(end)
+                    }
+                    ScalarStyle::Plain => {
+                        let b = self.text.as_bytes();
+                        let mut e = end.max(content);
+                        while e > content && is_blank(b[e - 1]) {
+                            e -= 1;
+                        }
+                        e
+                    }
+                    _ => end,
+                };
                 let mut range = TextRange::new(content, end.max(content));
                 if range.is_empty() && self.text.as_bytes().get(content) == Some(&b':') {
                     range = TextRange::empty(content + 1);
@@ -605,6 +620,25 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// The end (after the closing quote) of a quoted scalar starting at `start`.
+fn closing_quote(text: &str, start: usize, style: ScalarStyle) -> Option<usize> {
+    let b = text.as_bytes();
+    let q = *b.get(start)?;
+    if (q == b'"') != (style == ScalarStyle::DoubleQuoted) || !(q == b'"' || q == b'\'') {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if q == b'"' => i += 2,
+            b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Comments are the `#…` runs in the gaps between tokens.
 fn find_comments(text: &str, tokens: &[TextRange]) -> Vec<TextRange> {
     let b = text.as_bytes();
@@ -689,6 +723,20 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn quoted_scalar_before_comment() {
+        let src = "p:\n  - \"a:b\" # note\n  - 'x''y'   # n2\n  - \"e\\\"q\"\n";
+        let f = parse(src);
+        let m = root_map(&f);
+        let (_, p) = f.get(m, "p").unwrap();
+        let NodeKind::Sequence { items, .. } = &f.node(p).kind else {
+            panic!()
+        };
+        let texts: Vec<&str> = items.iter().map(|i| text_of(src, &f, *i)).collect();
+        assert_eq!(texts, ["\"a:b\"", "'x''y'", "\"e\\\"q\""]);
+        assert_eq!(f.comments.len(), 2);
     }
 
     #[test]
