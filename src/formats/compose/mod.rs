@@ -11,6 +11,7 @@
 //! - [`edit`]: where a fix should write a service's key.
 
 pub mod dotenv;
+pub mod edit;
 pub mod interpolate;
 pub mod loader;
 pub mod merge;
