@@ -49,7 +49,7 @@ fn check_lossless(name: &str, text: &str, y: &YamlFile) {
     let tokens = y.token_ranges(text);
     let mut rebuilt = String::with_capacity(text.len());
     let mut pos = 0usize;
-    let mut check_trivia = |from: usize, to: usize| {
+    let check_trivia = |from: usize, to: usize| {
         let gap = &text[from..to];
         for line in gap.split('\n') {
             let line = match line.find('#') {

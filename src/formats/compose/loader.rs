@@ -16,7 +16,7 @@ use crate::source::{FileId, SourceFile, Span, TextRange};
 use super::dotenv::{self, DotEnv};
 use super::merge;
 use super::model::{self, Service};
-use super::value::{Converter, EnvVar, Environment, Val, Value, VarSource};
+use super::value::{Converter, EnvVar, Environment, Origin, Val, Value, VarSource};
 use super::yaml::{self, YamlFile};
 use super::{ComposeError, ErrorKind};
 
@@ -484,29 +484,41 @@ impl Loader<'_> {
         file: FileId,
         services: &Value,
         name: &str,
-        chain: &mut Vec<(FileId, String)>,
+        chain: &mut Vec<(FileId, String, Origin)>,
     ) -> Option<Value> {
         let service = services.get(name)?.clone();
         let Some(ext) = service.get("extends").cloned() else {
             return Some(service);
         };
-        if chain.iter().any(|(f, n)| *f == file && n == name) || chain.len() > 32 {
+        if chain.iter().any(|(f, n, _)| *f == file && n == name) || chain.len() > 32 {
             let cycle: Vec<String> = chain
                 .iter()
-                .map(|(_, n)| n.clone())
+                .map(|(_, n, _)| n.clone())
                 .chain([name.to_string()])
                 .collect();
+            // point at the `extends` that closes the loop
+            let at = chain
+                .last()
+                .map(|(_, _, o)| o.clone())
+                .unwrap_or(ext.origin.clone());
             self.error(
-                file,
+                at.file,
                 ErrorKind::ExtendsCycle,
                 SyntaxError::new(
-                    ext.origin.range,
+                    at.range,
                     format!("circular reference with extends: {}", cycle.join(" -> ")),
                 ),
             );
             return Some(without_extends(service));
         }
-        chain.push((file, name.to_string()));
+        let points_at = match &ext.val {
+            Val::Map(_) => ext
+                .get("service")
+                .map(|s| s.origin.clone())
+                .unwrap_or(ext.origin.clone()),
+            _ => ext.origin.clone(),
+        };
+        chain.push((file, name.to_string(), points_at));
         let (reference, ref_value, file_value) = match &ext.val {
             Val::Str { text, .. } => (text.clone(), ext.clone(), None),
             Val::Map(_) => {
@@ -666,4 +678,289 @@ fn without_extends(mut v: Value) -> Value {
 /// A range covering a whole file (for errors about a file as such).
 pub fn whole(text: &str) -> TextRange {
     TextRange::new(0, text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::compose::interpolate::Outcome;
+    use crate::formats::compose::model::{EnvSource, HealthTest};
+    use crate::units::{Bytes, Millis};
+
+    fn fs(files: &[(&str, &str)]) -> MemoryFs {
+        files
+            .iter()
+            .fold(MemoryFs::default(), |fs, (p, t)| fs.with(*p, t))
+    }
+
+    fn opts(files: &[&str], env: &[(&str, &str)]) -> LoadOptions {
+        LoadOptions {
+            files: files.iter().map(PathBuf::from).collect(),
+            project_dir: None,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            dotenv: true,
+        }
+    }
+
+    #[test]
+    fn discovery_follows_compose_preferences() {
+        let f = fs(&[
+            ("/p/docker-compose.yml", ""),
+            ("/p/compose.yaml", ""),
+            ("/p/docker-compose.override.yml", ""),
+        ]);
+        assert_eq!(
+            discover(Path::new("/p"), &f),
+            [
+                PathBuf::from("/p/compose.yaml"),
+                PathBuf::from("/p/docker-compose.override.yml")
+            ]
+        );
+        assert_eq!(
+            with_override(Path::new("/p/docker-compose.yml"), &f),
+            [
+                PathBuf::from("/p/docker-compose.yml"),
+                PathBuf::from("/p/docker-compose.override.yml")
+            ]
+        );
+        assert_eq!(
+            with_override(Path::new("/p/prod.yml"), &f),
+            [PathBuf::from("/p/prod.yml")]
+        );
+        assert!(discover(Path::new("/q"), &f).is_empty());
+    }
+
+    #[test]
+    fn dotenv_values_keep_their_place() {
+        let compose =
+            "services:\n  odoo:\n    image: odoo:${TAG}\n    environment:\n      PW: ${PW}\n";
+        let dotenv = "TAG=17.0\nPW=from-file\n";
+        let f = fs(&[("/p/compose.yaml", compose), ("/p/.env", dotenv)]);
+        let p = load(&opts(&["/p/compose.yaml"], &[("PW", "from-shell")]), &f);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let s = p.service("odoo").unwrap();
+        let img = s.image.as_ref().unwrap();
+        assert_eq!(img.value.tag.as_deref(), Some("17.0"));
+        let i = &img.interpolations[0];
+        assert_eq!(i.range.unwrap().of(compose), "${TAG}");
+        let Some(VarSource::DotEnv {
+            file,
+            value_range,
+            key_range,
+        }) = &i.source
+        else {
+            panic!("{:?}", i.source)
+        };
+        assert_eq!(p.file(*file).role, FileRole::DotEnv);
+        assert_eq!(value_range.of(dotenv), "17.0");
+        assert_eq!(key_range.of(dotenv), "TAG");
+        // the shell wins over .env
+        let pw = s.env("PW").unwrap();
+        assert_eq!(pw.value.as_deref(), Some("from-shell"));
+        assert_eq!(pw.interpolations[0].source, Some(VarSource::Process));
+    }
+
+    #[test]
+    fn defaults_are_placed() {
+        let compose = "services:\n  odoo:\n    image: odoo\n    stop_grace_period: ${GRACE:-30s}\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        let g = p
+            .service("odoo")
+            .unwrap()
+            .stop_grace_period
+            .as_ref()
+            .unwrap();
+        assert_eq!(g.value, Millis::secs(30));
+        assert_eq!(g.interpolations[0].record.outcome, Outcome::Default);
+        assert_eq!(
+            g.interpolations[0].argument_range.unwrap().of(compose),
+            "30s"
+        );
+    }
+
+    #[test]
+    fn required_variable_error() {
+        let compose = "services:\n  db:\n    image: postgres\n    environment:\n      PW: \"${PW:?set PW}\"\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].kind, ErrorKind::Interpolation);
+        assert_eq!(p.errors[0].error.range.of(compose), "${PW:?set PW}");
+        assert_eq!(
+            p.errors[0].error.message,
+            "required variable PW is missing a value: set PW"
+        );
+    }
+
+    #[test]
+    fn yaml_error_is_reported_with_its_range() {
+        let compose = "services:\n  db:\n\timage: postgres\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        assert_eq!(p.errors[0].kind, ErrorKind::Yaml);
+        assert_eq!(p.errors[0].error.range.of(compose), "\t");
+        assert!(p.services.is_empty());
+    }
+
+    #[test]
+    fn missing_files() {
+        let compose = "services:\n  a:\n    image: x\n    env_file:\n      - a.env\n      - path: b.env\n        required: false\n  b:\n    extends:\n      file: nope.yml\n      service: x\n";
+        let p = load(
+            &opts(&["/p/compose.yaml", "/p/absent.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        let missing: Vec<(String, FileRole)> = p
+            .missing
+            .iter()
+            .map(|m| (m.path.display().to_string(), m.role))
+            .collect();
+        assert!(missing.contains(&("/p/absent.yaml".into(), FileRole::Override)));
+        assert!(missing.contains(&("/p/a.env".into(), FileRole::EnvFile)));
+        assert!(missing.contains(&("/p/nope.yml".into(), FileRole::Extends)));
+        assert!(!missing.iter().any(|(p, _)| p.ends_with("b.env")));
+        let ext = p
+            .missing
+            .iter()
+            .find(|m| m.role == FileRole::Extends)
+            .unwrap();
+        assert_eq!(ext.referenced_at.unwrap().range.of(compose), "nope.yml");
+        let kinds: Vec<ErrorKind> = p.errors.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| **k == ErrorKind::MissingFile)
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn extends_cycle() {
+        let compose = "services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        let e = p
+            .errors
+            .iter()
+            .find(|e| e.kind == ErrorKind::ExtendsCycle)
+            .unwrap();
+        assert!(
+            e.error.message.contains("a -> b -> a"),
+            "{}",
+            e.error.message
+        );
+        // the `extends` that closes the loop
+        assert_eq!(
+            e.error.range,
+            TextRange::new(compose.rfind('a').unwrap(), compose.len() - 1)
+        );
+    }
+
+    #[test]
+    fn extends_paths_are_relative_to_their_file() {
+        let compose = "services:\n  odoo:\n    extends: {file: sub/base.yml, service: b}\n    volumes: [\"./here:/here\"]\n";
+        let base = "services:\n  b:\n    image: odoo\n    volumes: [\"./addons:/mnt/addons\"]\n    env_file: b.env\n";
+        let f = fs(&[
+            ("/p/compose.yaml", compose),
+            ("/p/sub/base.yml", base),
+            ("/p/sub/b.env", "X=1\n"),
+        ]);
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &f);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let s = p.service("odoo").unwrap();
+        let srcs: Vec<String> = s
+            .volumes
+            .iter()
+            .map(|v| {
+                v.value
+                    .resolved_source
+                    .as_ref()
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(srcs, ["/p/sub/addons", "/p/here"]);
+        assert_eq!(s.env("X").unwrap().value.as_deref(), Some("1"));
+        assert!(matches!(s.env("X").unwrap().source, EnvSource::EnvFile(_)));
+    }
+
+    #[test]
+    fn override_paths_are_relative_to_the_project() {
+        let base = "services:\n  odoo:\n    image: odoo\n";
+        let over = "services:\n  odoo:\n    volumes: [\"./x:/x\"]\n";
+        let f = fs(&[("/p/compose.yaml", base), ("/p/sub/over.yaml", over)]);
+        let p = load(&opts(&["/p/compose.yaml", "/p/sub/over.yaml"], &[]), &f);
+        let v = &p.service("odoo").unwrap().volumes[0];
+        assert_eq!(v.value.resolved_source.as_deref(), Some(Path::new("/p/x")));
+        assert_eq!(v.origin.file, FileId(1));
+    }
+
+    #[test]
+    fn typed_values_with_spans() {
+        let compose = "services:\n  odoo:\n    image: odoo:17.0\n    mem_limit: 2g\n    cpus: '1.5'\n    ulimits:\n      nofile: {soft: 1024, hard: 65536}\n    healthcheck:\n      test: curl -f localhost\n      start_period: 1m30s\n      retries: 5\n    deploy:\n      resources:\n        limits: {memory: 2048M}\n    command: odoo --workers=4 && true\n    environment:\n      - KEY\n      - LIST_DB=False\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[("KEY", "host")]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let s = p.service("odoo").unwrap();
+        let m = s.mem_limit.as_ref().unwrap();
+        assert_eq!(m.value, Bytes::gib(2));
+        assert_eq!(m.span().range.of(compose), "2g");
+        assert_eq!(s.cpus.as_ref().unwrap().span().range.of(compose), "'1.5'");
+        let nofile = s.ulimit("nofile").unwrap();
+        assert_eq!(
+            (
+                nofile.soft.as_ref().unwrap().value,
+                nofile.hard.as_ref().unwrap().value
+            ),
+            (1024, 65536)
+        );
+        let hc = s.healthcheck.as_ref().unwrap();
+        assert_eq!(
+            hc.test.as_ref().unwrap().value,
+            HealthTest::Shell("curl -f localhost".into())
+        );
+        assert_eq!(hc.start_period.as_ref().unwrap().value, Millis::secs(90));
+        assert_eq!(s.memory_limit().unwrap().value, Bytes::gib(2));
+        assert_eq!(
+            s.command.as_ref().unwrap().value.args,
+            ["odoo", "--workers=4"]
+        );
+        let key = s.env("KEY").unwrap();
+        assert_eq!(
+            (key.value.as_deref(), &key.source),
+            (Some("host"), &EnvSource::Host(VarSource::Process))
+        );
+        assert_eq!(key.origin.range.of(compose), "KEY");
+        let list_db = s.env("LIST_DB").unwrap();
+        assert_eq!(list_db.value.as_deref(), Some("False"));
+        assert_eq!(list_db.origin.range.of(compose), "False");
+    }
+
+    #[test]
+    fn invalid_values_are_model_errors() {
+        let compose = "services:\n  odoo:\n    image: odoo\n    mem_limit: lots\n    stop_grace_period: 30\n    ports: [\"x:80\"]\n";
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", compose)]),
+        );
+        let mut ranges: Vec<&str> = p.errors.iter().map(|e| e.error.range.of(compose)).collect();
+        ranges.sort();
+        assert_eq!(ranges, ["\"x:80\"", "30", "lots"]);
+        assert!(p.errors.iter().all(|e| e.kind == ErrorKind::Model));
+    }
 }

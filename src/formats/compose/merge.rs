@@ -70,11 +70,9 @@ pub fn normalize(v: &mut Value, path: &mut Vec<String>) {
                 value: ctx,
             }]);
         }
-    } else if STRING_OR_LIST.iter().any(|p| matches(path, p)) {
-        if let Val::Str { .. } = v.val {
-            let item = v.clone();
-            v.val = Val::Seq(vec![item]);
-        }
+    } else if STRING_OR_LIST.iter().any(|p| matches(path, p)) && matches!(v.val, Val::Str { .. }) {
+        let item = v.clone();
+        v.val = Val::Seq(vec![item]);
     }
     match &mut v.val {
         Val::Map(entries) => {

@@ -546,7 +546,8 @@ fn service(ctx: &mut Ctx<'_>, name: &str, v: &Value) -> Service {
         secrets: secrets(ctx, v.get("secrets")),
     };
     // compose refuses two different values for the same limit
-    let pairs: [(&Option<Spanned<Bytes>>, &Option<Spanned<Bytes>>, &str, &str); 2] = [
+    type Limit<'a> = &'a Option<Spanned<Bytes>>;
+    let pairs: [(Limit, Limit, &str, &str); 2] = [
         (
             &s.mem_limit,
             &s.limits.memory,

@@ -171,10 +171,8 @@ impl YamlFile {
                 out.push(t.range);
             }
             match &n.kind {
-                NodeKind::Scalar { .. } | NodeKind::Alias { .. } => {
-                    if !n.range.is_empty() {
-                        out.push(n.range);
-                    }
+                NodeKind::Scalar { .. } | NodeKind::Alias { .. } if !n.range.is_empty() => {
+                    out.push(n.range);
                 }
                 NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. } => {
                     out.push(TextRange::new(
@@ -267,7 +265,14 @@ pub fn parse(text: &str) -> YamlFile {
                 }
             }
             Err(e) => {
-                let at = b.chars.byte(e.marker().index());
+                let mut at = b.chars.byte(e.marker().index());
+                // saphyr points after a tab it refuses; point at the tab itself
+                if e.info().contains("tab") {
+                    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+                    if let Some(t) = text[line_start..at].rfind('\t') {
+                        at = line_start + t;
+                    }
+                }
                 let end = text[at..]
                     .chars()
                     .next()
@@ -817,7 +822,7 @@ mod tests {
         let src = "a:\n\tb: 1\n";
         let f = parse(src);
         assert_eq!(f.errors.len(), 1);
-        assert_eq!(f.errors[0].range, TextRange::new(4, 5));
+        assert_eq!(f.errors[0].range, TextRange::new(3, 4));
         assert!(
             f.errors[0].message.contains("tab"),
             "{}",
