@@ -333,6 +333,20 @@ pub fn load(options: &LoadOptions, fs: &dyn FileSystem) -> Project {
             dict = Some(merge_into(dict, doc));
         }
     }
+    let empty = dict
+        .as_ref()
+        .is_none_or(|d| d.as_map().is_some_and(|m| m.is_empty()));
+    let first = l.project.compose_files().next().map(|(id, _)| id);
+    if empty && let Some(first) = first {
+        let yaml_ok = !l.project.errors.iter().any(|e| e.kind == ErrorKind::Yaml);
+        if yaml_ok {
+            l.error(
+                first,
+                ErrorKind::Model,
+                SyntaxError::new(TextRange::empty(0), "empty compose file"),
+            );
+        }
+    }
     if let Some(root) = dict.as_mut() {
         // `version` is obsolete and ignored; compose drops it.
         if let Val::Map(entries) = &mut root.val {
@@ -432,7 +446,6 @@ impl Loader<'_> {
                 let mut v = conv.document(root);
                 match &v.val {
                     Val::Map(_) => {}
-                    Val::Null => continue,
                     _ => {
                         conv.errors.push(ComposeError {
                             file: id,
@@ -675,11 +688,6 @@ fn without_extends(mut v: Value) -> Value {
     v
 }
 
-/// A range covering a whole file (for errors about a file as such).
-pub fn whole(text: &str) -> TextRange {
-    TextRange::new(0, text.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,6 +850,16 @@ mod tests {
                 .count(),
             2
         );
+    }
+
+    #[test]
+    fn empty_file() {
+        let p = load(
+            &opts(&["/p/compose.yaml"], &[]),
+            &fs(&[("/p/compose.yaml", "# nothing\n")]),
+        );
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].error.message, "empty compose file");
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! units ([`units::parse_docker_bytes`]) and durations Go's ([`units::parse_go_duration`]).
 //! A value compose would reject is a [`ErrorKind::Model`] error at its exact range.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::formats::SyntaxError;
-use crate::source::{FileId, Span, TextRange};
+use crate::source::{FileId, Span};
 use crate::units::{self, Bytes, Millis};
 
 use super::dotenv;
@@ -820,7 +820,7 @@ fn healthcheck(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Option<Healthcheck> {
                 match words.first().map(String::as_str) {
                     Some("NONE") => HealthTest::None,
                     Some("CMD") => HealthTest::Cmd(words[1..].to_vec()),
-                    Some("CMD-SHELL") => HealthTest::Shell(words[1..].join(" ")),
+                    Some("CMD-SHELL") if words.len() == 2 => HealthTest::Shell(words[1].clone()),
                     _ => HealthTest::Other(words),
                 }
             }
@@ -1048,18 +1048,6 @@ fn environment(ctx: &mut Ctx<'_>, v: Option<&Value>, mut vars: Vec<EnvEntry>) ->
     }
     vars.sort_by(|a, b| a.name.cmp(&b.name));
     vars
-}
-
-/// The file-relative path helper for callers that show a path.
-pub fn relative_to(path: &Path, dir: &Path) -> PathBuf {
-    path.strip_prefix(dir)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// A range for values that have no text of their own (defaults).
-pub fn empty_at(at: u32) -> TextRange {
-    TextRange { start: at, end: at }
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ pub struct Converter<'a> {
     pub text: &'a str,
     pub file: FileId,
     pub env: &'a Environment,
-    /// Whether to interpolate (compose-go skips it for nothing we model; tests may).
+    /// Whether to interpolate strings (on by default, as compose does; off shows the text as written).
     pub interpolate: bool,
     budget: usize,
     expanding: Vec<NodeId>,
