@@ -23,10 +23,7 @@ pub struct TextRange {
 impl TextRange {
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end, "range {start}..{end}");
-        TextRange {
-            start: start as u32,
-            end: end as u32,
-        }
+        TextRange { start: start as u32, end: end as u32 }
     }
     pub fn empty(at: usize) -> Self {
         TextRange::new(at, at)
@@ -41,10 +38,7 @@ impl TextRange {
         self.start as usize..self.end as usize
     }
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        TextRange { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
     pub fn contains_range(self, other: TextRange) -> bool {
         self.start <= other.start && other.end <= self.end
@@ -108,10 +102,7 @@ pub struct SourceFile {
 
 impl fmt::Debug for SourceFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SourceFile")
-            .field("path", &self.path)
-            .field("len", &self.bytes.len())
-            .finish()
+        f.debug_struct("SourceFile").field("path", &self.path).field("len", &self.bytes.len()).finish()
     }
 }
 
@@ -121,14 +112,7 @@ impl SourceFile {
         let display = display_path(&path);
         let (text, invalid) = placeholder_text(&bytes);
         let line_starts = line_starts(text.as_bytes());
-        SourceFile {
-            path,
-            display,
-            bytes,
-            text,
-            invalid,
-            line_starts,
-        }
+        SourceFile { path, display, bytes, text, invalid, line_starts }
     }
 
     /// A source that does not live on disk (tests, generated text).
@@ -170,11 +154,7 @@ impl SourceFile {
     /// The byte range of 0-based line `line`, without its line terminator.
     pub fn line_range(&self, line: usize) -> TextRange {
         let start = self.line_starts[line] as usize;
-        let mut end = self
-            .line_starts
-            .get(line + 1)
-            .map(|&e| e as usize)
-            .unwrap_or(self.text.len());
+        let mut end = self.line_starts.get(line + 1).map(|&e| e as usize).unwrap_or(self.text.len());
         let b = self.text.as_bytes();
         if end > start && b[end - 1] == b'\n' {
             end -= 1;
@@ -195,10 +175,7 @@ impl SourceFile {
             off -= 1;
         }
         let column = self.text[start..off].chars().count() + 1;
-        LineCol {
-            line: line as u32 + 1,
-            column: column as u32,
-        }
+        LineCol { line: line as u32 + 1, column: column as u32 }
     }
 
     /// The line terminator this file mostly uses (for inserted lines).
@@ -206,11 +183,7 @@ impl SourceFile {
         let b = self.text.as_bytes();
         let lf = memcount(b, b'\n');
         let crlf = b.windows(2).filter(|w| w == b"\r\n").count();
-        if lf > 0 && crlf * 2 > lf {
-            "\r\n"
-        } else {
-            "\n"
-        }
+        if lf > 0 && crlf * 2 > lf { "\r\n" } else { "\n" }
     }
 
     /// Whether the file ends with a line terminator (or is empty).
@@ -291,10 +264,7 @@ fn placeholder_text(bytes: &[u8]) -> (String, Vec<u32>) {
                 }
             }
             // Every byte is either from a valid sequence or ASCII.
-            (
-                String::from_utf8(out).expect("placeholder text is UTF-8"),
-                invalid,
-            )
+            (String::from_utf8(out).expect("placeholder text is UTF-8"), invalid)
         }
     }
 }
@@ -302,10 +272,7 @@ fn placeholder_text(bytes: &[u8]) -> (String, Vec<u32>) {
 /// A path relative to the working directory when it lies under it, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
-    let rel = cwd
-        .as_ref()
-        .and_then(|c| path.strip_prefix(c).ok())
-        .unwrap_or(path);
+    let rel = cwd.as_ref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     match s.strip_prefix("./") {
         Some(rest) if !rest.is_empty() => rest.to_string(),

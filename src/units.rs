@@ -78,9 +78,7 @@ impl fmt::Display for Millis {
 }
 
 fn split_number(s: &str) -> Option<(&str, &str)> {
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
     if end == 0 {
         return None;
     }
@@ -96,11 +94,7 @@ fn scale(number: &str, factor: u64) -> Option<u64> {
         return None;
     }
     let v = (x * factor as f64).round();
-    if v > u64::MAX as f64 {
-        None
-    } else {
-        Some(v as u64)
-    }
+    if v > u64::MAX as f64 { None } else { Some(v as u64) }
 }
 
 /// Sizes a person types on our command line or in `odoo-lint.toml`: `16GiB`, `16G`, `16gb`,
@@ -213,11 +207,7 @@ pub fn parse_nginx_time(s: &str) -> Option<Millis> {
         total = total.checked_add(n.checked_mul(factor)?)?;
         parts += 1;
     }
-    if parts == 0 {
-        None
-    } else {
-        Some(Millis(total))
-    }
+    if parts == 0 { None } else { Some(Millis(total)) }
 }
 
 /// Go's `time.ParseDuration`, which Compose uses for `stop_grace_period` and healthcheck
@@ -236,9 +226,7 @@ pub fn parse_go_duration(s: &str) -> Option<Millis> {
     while !rest.is_empty() {
         let (num, after) = split_number(rest)?;
         let x: f64 = num.parse().ok()?;
-        let unit_len = after
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(after.len());
+        let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
         let unit = &after[..unit_len];
         let ns = match unit {
             "ns" => 1.0,

@@ -2,6 +2,8 @@
 //! a syntax tree whose every token keeps its byte range, and reports the errors its own
 //! program would report, without ever panicking.
 
+pub mod compose;
+
 use crate::source::TextRange;
 
 /// A place where a file cannot be read the way its program would read it.
@@ -21,13 +23,7 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(range: TextRange, message: impl Into<String>) -> Self {
-        SyntaxError {
-            range,
-            message: message.into(),
-            label: None,
-            related: Vec::new(),
-            help: None,
-        }
+        SyntaxError { range, message: message.into(), label: None, related: Vec::new(), help: None }
     }
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
@@ -42,4 +38,3 @@ impl SyntaxError {
         self
     }
 }
-pub mod compose;
