@@ -11,7 +11,7 @@ use crate::source::{FileId, TextRange};
 
 use super::loader::Project;
 use super::model::Service;
-use super::value::{Origin, Val, Value};
+use super::value::{Origin, Val, Value, ValueInterpolation};
 use super::yaml::{NodeId, NodeKind, ScalarStyle, YamlFile};
 
 /// An anchor whose text a fix would change.
@@ -63,6 +63,9 @@ pub enum EditLocation {
         /// a mapping (e.g. `ulimits.nofile.soft` when `nofile: 1024`).
         rest: Vec<String>,
         shared: Option<Shared>,
+        /// The `${…}` the value went through: a fix may rather edit the default inside
+        /// it or the `.env` line that set the variable (see [`ValueInterpolation::source`]).
+        interpolations: Vec<ValueInterpolation>,
     },
     /// The key does not exist: insert at `at` in `file`.
     Insert(Insertion),
@@ -215,6 +218,7 @@ fn replace_at(project: &Project, service: &Service, v: &Value, rest: Vec<String>
         written,
         rest,
         shared: shared(project, service, o),
+        interpolations: v.interpolations().to_vec(),
     }
 }
 
@@ -526,6 +530,22 @@ mod tests {
             apply(src, ins.at, &ins.text("60s")),
             "services:\n  odoo: {image: odoo, ulimits: {nproc: 5}, healthcheck: {start_period: 60s}}\n"
         );
+    }
+
+    #[test]
+    fn interpolated_value_lists_its_substitutions() {
+        let src = "services:\n  odoo:\n    image: odoo\n    stop_grace_period: ${GRACE:-10s}\n";
+        let p = project(&[("/p/compose.yaml", src)]);
+        let Some(EditLocation::Replace {
+            range,
+            interpolations,
+            ..
+        }) = edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
+        else {
+            panic!()
+        };
+        assert_eq!(range.of(src), "${GRACE:-10s}");
+        assert_eq!(interpolations[0].argument_range.unwrap().of(src), "10s");
     }
 
     #[test]
