@@ -14,11 +14,7 @@ fn corpus_files() -> Vec<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
         .join("compose");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("corpus compose dir")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir).expect("corpus compose dir").flatten().map(|e| e.path()).collect();
     out.sort();
     out
 }
@@ -35,10 +31,7 @@ fn fixture_files() -> Vec<PathBuf> {
         }
     }
     let mut out = Vec::new();
-    walk(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/parsers/compose"),
-        &mut out,
-    );
+    walk(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/parsers/compose"), &mut out);
     out.sort();
     out
 }
@@ -56,30 +49,18 @@ fn check_lossless(name: &str, text: &str, y: &YamlFile) {
                 Some(i) => &line[..i],
                 None => line,
             };
-            let t =
-                line.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\u{feff}');
+            let t = line.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\r' || c == '\u{feff}');
             let ok = t.is_empty()
                 || t == "---"
                 || t == "..."
                 || t.starts_with('%')
-                || t.chars().all(|c| {
-                    matches!(
-                        c,
-                        ':' | '-' | '?' | ',' | '[' | ']' | '{' | '}' | ' ' | '\t'
-                    )
-                });
-            assert!(
-                ok,
-                "{name}: unexpected text {t:?} between tokens at {from}..{to}"
-            );
+                || t.chars().all(|c| matches!(c, ':' | '-' | '?' | ',' | '[' | ']' | '{' | '}' | ' ' | '\t'));
+            assert!(ok, "{name}: unexpected text {t:?} between tokens at {from}..{to}");
         }
     };
     for t in &tokens {
         let (s, e) = (t.start as usize, t.end as usize);
-        assert!(
-            s >= pos,
-            "{name}: token {t:?} overlaps the previous one (ends at {pos})"
-        );
+        assert!(s >= pos, "{name}: token {t:?} overlaps the previous one (ends at {pos})");
         assert!(e <= text.len(), "{name}: token {t:?} beyond the end");
         check_trivia(pos, s);
         rebuilt.push_str(&text[pos..s]);
@@ -88,15 +69,9 @@ fn check_lossless(name: &str, text: &str, y: &YamlFile) {
     }
     check_trivia(pos, text.len());
     rebuilt.push_str(&text[pos..]);
-    assert_eq!(
-        rebuilt, text,
-        "{name}: tokens and trivia do not reprint the file"
-    );
+    assert_eq!(rebuilt, text, "{name}: tokens and trivia do not reprint the file");
     for c in &y.comments {
-        assert!(
-            c.of(text).starts_with('#'),
-            "{name}: comment {c:?} does not start with #"
-        );
+        assert!(c.of(text).starts_with('#'), "{name}: comment {c:?} does not start with #");
     }
 }
 
@@ -113,19 +88,13 @@ fn check_scalars(name: &str, text: &str, y: &YamlFile) {
                 assert_eq!(raw, value, "{name}: plain scalar at {:?}", n.range)
             }
             ScalarStyle::SingleQuoted => {
-                assert!(
-                    raw.starts_with('\'') && raw.ends_with('\''),
-                    "{name}: {raw:?}"
-                );
+                assert!(raw.starts_with('\'') && raw.ends_with('\''), "{name}: {raw:?}");
                 if !raw.contains('\n') {
                     assert_eq!(raw[1..raw.len() - 1].replace("''", "'"), *value, "{name}");
                 }
             }
             ScalarStyle::DoubleQuoted => {
-                assert!(
-                    raw.starts_with('"') && raw.ends_with('"'),
-                    "{name}: {raw:?}"
-                );
+                assert!(raw.starts_with('"') && raw.ends_with('"'), "{name}: {raw:?}");
                 if !raw.contains('\\') && !raw.contains('\n') {
                     assert_eq!(&raw[1..raw.len() - 1], value, "{name}");
                 }
@@ -134,11 +103,7 @@ fn check_scalars(name: &str, text: &str, y: &YamlFile) {
             ScalarStyle::Folded => assert!(raw.starts_with('>'), "{name}: block scalar {raw:?}"),
             ScalarStyle::Plain => {
                 let folded: Vec<&str> = raw.split_whitespace().collect();
-                assert_eq!(
-                    folded.join(" "),
-                    value.split_whitespace().collect::<Vec<_>>().join(" "),
-                    "{name}"
-                );
+                assert_eq!(folded.join(" "), value.split_whitespace().collect::<Vec<_>>().join(" "), "{name}");
             }
         }
     }
@@ -160,12 +125,7 @@ fn corpus_and_fixtures_are_lossless() {
         assert!(y.errors.is_empty(), "{name}: {:?}", y.errors);
         check_lossless(&name, &src.text, &y);
         check_scalars(&name, &src.text, &y);
-        let options = LoadOptions {
-            files: vec![path.clone()],
-            project_dir: None,
-            env: Vec::new(),
-            dotenv: true,
-        };
+        let options = LoadOptions { files: vec![path.clone()], project_dir: None, env: Vec::new(), dotenv: true };
         let _ = load(&options, &RealFs);
         checked += 1;
     }
@@ -179,41 +139,21 @@ fn corpus_oddities_are_read() {
         let options = LoadOptions {
             files: vec![dir.join(name)],
             project_dir: None,
-            env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             dotenv: false,
         };
         load(&options, &RealFs)
     };
     // nested default `${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}`
-    let p = load_one(
-        "Omar-Elsayed33__odoo-docker-nginx-proxy__docker-compose.yml",
-        &[],
-    );
+    let p = load_one("Omar-Elsayed33__odoo-docker-nginx-proxy__docker-compose.yml", &[]);
     let odoo = p.service("odoo").unwrap();
     let img = odoo.image.as_ref().unwrap();
-    assert_eq!(
-        (img.value.name.as_str(), img.value.tag.as_deref()),
-        ("odoo", Some("18.0"))
-    );
+    assert_eq!((img.value.name.as_str(), img.value.tag.as_deref()), ("odoo", Some("18.0")));
     assert_eq!(img.interpolations.len(), 2);
     let text = &p.files[0].source.text;
-    let outer = img
-        .interpolations
-        .iter()
-        .find(|i| i.record.var == "ODOO_IMAGE")
-        .unwrap();
-    assert_eq!(
-        outer.range.unwrap().of(text),
-        "${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}"
-    );
-    let inner = img
-        .interpolations
-        .iter()
-        .find(|i| i.record.var == "ODOO_VERSION")
-        .unwrap();
+    let outer = img.interpolations.iter().find(|i| i.record.var == "ODOO_IMAGE").unwrap();
+    assert_eq!(outer.range.unwrap().of(text), "${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}");
+    let inner = img.interpolations.iter().find(|i| i.record.var == "ODOO_VERSION").unwrap();
     assert_eq!(inner.argument_range.unwrap().of(text), "18.0");
     // `ADMIN_PASSWD=# set me`: the `#` is part of the value
     let found = corpus_files().iter().any(|f| {
@@ -222,9 +162,7 @@ fn corpus_oddities_are_read() {
             return false;
         }
         let p = load_one(f.file_name().unwrap().to_str().unwrap(), &[]);
-        p.services
-            .iter()
-            .any(|s| s.env("ADMIN_PASSWD").and_then(|e| e.value.as_deref()) == Some("# set me"))
+        p.services.iter().any(|s| s.env("ADMIN_PASSWD").and_then(|e| e.value.as_deref()) == Some("# set me"))
     });
     assert!(found, "no service reads ADMIN_PASSWD as '# set me'");
 }
@@ -277,22 +215,11 @@ fn mangled_inputs_never_panic() {
             let _: TextRange = e.range;
         }
         let fs = MemoryFs::default().with("/p/compose.yaml", &src.text);
-        let p = load(
-            &LoadOptions {
-                files: vec!["/p/compose.yaml".into()],
-                project_dir: None,
-                env: Vec::new(),
-                dotenv: true,
-            },
-            &fs,
-        );
+        let p =
+            load(&LoadOptions { files: vec!["/p/compose.yaml".into()], project_dir: None, env: Vec::new(), dotenv: true }, &fs);
         for e in &p.errors {
             let len = p.file(e.file).source.text.len();
-            assert!(
-                e.error.range.end as usize <= len,
-                "{:?} beyond {len}",
-                e.error.range
-            );
+            assert!(e.error.range.end as usize <= len, "{:?} beyond {len}", e.error.range);
         }
     }
 }

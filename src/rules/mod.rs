@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 pub mod input;
 pub mod memory;
+pub mod modules;
 pub mod security;
 pub mod timeouts;
 pub mod workers;
@@ -171,6 +172,11 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &memory::soft_limit_exceeds_budget::SoftLimitExceedsBudget,
     &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
     &timeouts::cron_time_unbounded::CronTimeUnbounded,
+    &modules::queue_job_not_loaded::QueueJobNotLoaded,
+    &modules::server_wide_web_missing::ServerWideWebMissing,
+    &modules::queue_job_channels_exceed_workers::QueueJobChannelsExceedWorkers,
+    &modules::queue_job_needs_workers::QueueJobNeedsWorkers,
+    &modules::queue_job_port_unreachable::QueueJobPortUnreachable,
     &security::admin_password_weak::AdminPasswordWeak,
     &security::database_manager_exposed::DatabaseManagerExposed,
     &security::dbfilter_missing::DbfilterMissing,

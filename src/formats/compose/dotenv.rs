@@ -47,18 +47,12 @@ impl DotEnv {
 
 /// Go's `unicode.IsSpace`.
 fn go_is_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    ) || (c as u32 > 0xff && c.is_whitespace())
+    matches!(c, '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}') || (c as u32 > 0xff && c.is_whitespace())
 }
 
 /// compose-go's own `isSpace`: like Go's but without `\n`.
 fn dotenv_is_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
-    )
+    matches!(c, '\t' | '\u{0b}' | '\u{0c}' | '\r' | ' ' | '\u{85}' | '\u{a0}')
 }
 
 /// Parses a `.env` text; `lookup` is the process environment.
@@ -125,8 +119,7 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> DotEnv {
         let key = key_raw.trim_end_matches(go_is_space);
         let key_range = TextRange::new(key_start, key_start + key.len());
         if key.contains(' ') {
-            out.errors
-                .push(SyntaxError::new(key_range, "key cannot contain a space"));
+            out.errors.push(SyntaxError::new(key_range, "key cannot contain a space"));
             return out;
         }
         let mut vpos = key_end + 1;
@@ -146,9 +139,7 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> DotEnv {
             continue;
         }
         vpos += text[vpos..].len() - text[vpos..].trim_start_matches(dotenv_is_space).len();
-        let env_lookup = |k: &str| -> Option<String> {
-            lookup(k).or_else(|| out.get(k).map(|v| v.value.clone()))
-        };
+        let env_lookup = |k: &str| -> Option<String> { lookup(k).or_else(|| out.get(k).map(|v| v.value.clone())) };
         let first = text[vpos..].chars().next();
         match first {
             Some(q @ ('\'' | '"')) => {
@@ -179,10 +170,7 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> DotEnv {
                     i += 1;
                 }
                 let Some(close) = closed else {
-                    let end = text[vpos..]
-                        .find('\n')
-                        .map(|n| vpos + n)
-                        .unwrap_or(text.len());
+                    let end = text[vpos..].find('\n').map(|n| vpos + n).unwrap_or(text.len());
                     out.errors.push(SyntaxError::new(
                         TextRange::new(vpos, end),
                         format!("unterminated quoted value {}", &text[vpos..end]),
@@ -214,10 +202,7 @@ pub fn parse(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> DotEnv {
                 pos = close + 1;
             }
             _ => {
-                let line_end = text[vpos..]
-                    .find('\n')
-                    .map(|n| vpos + n)
-                    .unwrap_or(text.len());
+                let line_end = text[vpos..].find('\n').map(|n| vpos + n).unwrap_or(text.len());
                 let mut raw = &text[vpos..line_end];
                 if let Some(c) = raw.find(" #") {
                     raw = &raw[..c];
@@ -274,11 +259,7 @@ fn expand_escapes(s: &str) -> String {
                     }
                 }
                 // `\0NNN` is read as the Go escape `\NNN` (octal, exactly 3 digits).
-                match u32::from_str_radix(&digits, 8)
-                    .ok()
-                    .filter(|_| digits.len() == 3)
-                    .and_then(char::from_u32)
-                {
+                match u32::from_str_radix(&digits, 8).ok().filter(|_| digits.len() == 3).and_then(char::from_u32) {
                     Some(ch) if ch as u32 <= 0xff => out.push(ch),
                     _ => {
                         out.push_str("\\0");
@@ -317,10 +298,7 @@ mod tests {
     }
 
     fn values(d: &DotEnv) -> Vec<(&str, &str)> {
-        d.vars
-            .iter()
-            .map(|v| (v.key.as_str(), v.value.as_str()))
-            .collect()
+        d.vars.iter().map(|v| (v.key.as_str(), v.value.as_str())).collect()
     }
 
     #[test]
@@ -328,16 +306,7 @@ mod tests {
         let src = "\u{feff}# comment\nA=1\nexport B = two words  # trailing\nC: colon\n\n  D=  spaced\nE=x#not-a-comment\n";
         let d = parse(src, &no_env);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
-        assert_eq!(
-            values(&d),
-            vec![
-                ("A", "1"),
-                ("B", "two words"),
-                ("C", "colon"),
-                ("D", "spaced"),
-                ("E", "x#not-a-comment")
-            ]
-        );
+        assert_eq!(values(&d), vec![("A", "1"), ("B", "two words"), ("C", "colon"), ("D", "spaced"), ("E", "x#not-a-comment")]);
         let b = d.get("B").unwrap();
         assert_eq!(b.key_range.of(src), "B");
         assert_eq!(b.value_range.of(src), "two words");
@@ -355,29 +324,21 @@ mod tests {
         assert_eq!(d.get("K").unwrap().value, "\\cA");
         // 'it' then a new statement "'s'", which is not a valid key (compose: same error)
         assert_eq!(d.get("D").unwrap().value, "it");
-        assert_eq!(
-            d.errors[0].message,
-            "unexpected character '\\'' in variable name \"'s'\""
-        );
+        assert_eq!(d.errors[0].message, "unexpected character '\\'' in variable name \"'s'\"");
     }
 
     #[test]
     fn interpolation_sees_env_then_earlier_vars() {
         let src = "A=a\nB=${A}-${X:-dx}\nX=late\nC=$X\n";
         let d = parse(src, &no_env);
-        assert_eq!(
-            values(&d),
-            vec![("A", "a"), ("B", "a-dx"), ("X", "late"), ("C", "late")]
-        );
+        assert_eq!(values(&d), vec![("A", "a"), ("B", "a-dx"), ("X", "late"), ("C", "late")]);
         let d = parse("A=file\nB=$A\n", &|k| (k == "A").then(|| "env".to_string()));
         assert_eq!(d.get("B").unwrap().value, "env");
     }
 
     #[test]
     fn inherited_keys() {
-        let d = parse("HOME\nMISSING\nA=1\n", &|k| {
-            (k == "HOME").then(|| "/root".to_string())
-        });
+        let d = parse("HOME\nMISSING\nA=1\n", &|k| (k == "HOME").then(|| "/root".to_string()));
         assert_eq!(values(&d), vec![("HOME", "/root"), ("A", "1")]);
         assert!(d.vars[0].inherited);
     }

@@ -117,11 +117,7 @@ impl Insertion {
                 out.push_str(&nested_flow(&self.missing, value));
             }
             InsertStyle::BlockList => {
-                out.push_str(&format!(
-                    "{}- {}={value}{nl}",
-                    self.indent,
-                    self.missing.join(".")
-                ));
+                out.push_str(&format!("{}- {}={value}{nl}", self.indent, self.missing.join(".")));
             }
             InsertStyle::FlowList { empty } => {
                 if !empty {
@@ -148,20 +144,12 @@ pub fn edit_location(project: &Project, service: &Service, path: &str) -> Option
     let keys: Vec<String> = path.split('.').map(str::to_string).collect();
     // an environment variable may come from an env_file rather than the compose file
     if keys.len() == 2 && keys[0] == "environment" {
-        let in_tree = service
-            .raw
-            .get("environment")
-            .and_then(|e| e.get(&keys[1]))
-            .is_some();
+        let in_tree = service.raw.get("environment").and_then(|e| e.get(&keys[1])).is_some();
         if !in_tree
             && let Some(e) = service.env(&keys[1])
             && e.origin.node.is_none()
         {
-            let v = Value {
-                val: Val::Null,
-                origin: e.origin.clone(),
-                tag: None,
-            };
+            let v = Value { val: Val::Null, origin: e.origin.clone(), tag: None };
             return Some(replace_at(project, service, &v, Vec::new()));
         }
     }
@@ -182,12 +170,7 @@ pub fn edit_location(project: &Project, service: &Service, path: &str) -> Option
         return Some(replace_at(project, service, current, Vec::new()));
     }
     if depth > 0 && !matches!(current.val, Val::Map(_) | Val::Null) {
-        return Some(replace_at(
-            project,
-            service,
-            current,
-            keys[depth..].to_vec(),
-        ));
+        return Some(replace_at(project, service, current, keys[depth..].to_vec()));
     }
     insertion(project, service, current, keys[depth..].to_vec())
 }
@@ -226,52 +209,30 @@ fn replace_at(project: &Project, service: &Service, v: &Value, rest: Vec<String>
 fn shared(project: &Project, service: &Service, o: &Origin) -> Option<Shared> {
     let alias_range = o.via_alias?;
     let y = file_yaml(project, o.file);
-    let alias = y
-        .nodes
-        .iter()
-        .find(|n| n.range == alias_range && matches!(n.kind, NodeKind::Alias { .. }))?;
-    let NodeKind::Alias {
-        target: Some(target),
-        name,
-    } = &alias.kind
-    else {
+    let alias = y.nodes.iter().find(|n| n.range == alias_range && matches!(n.kind, NodeKind::Alias { .. }))?;
+    let NodeKind::Alias { target: Some(target), name } = &alias.kind else {
         return None;
     };
-    let anchor_range = y
-        .node(*target)
-        .anchor
-        .as_ref()
-        .map(|a| a.range)
-        .unwrap_or(y.node(*target).full);
+    let anchor_range = y.node(*target).anchor.as_ref().map(|a| a.range).unwrap_or(y.node(*target).full);
     let mut users: Vec<String> = Vec::new();
     // every alias to this anchor, attributed to the service mapping that contains it
     let services = project.services.iter().filter(|s| s.origin.file == o.file);
     for s in services {
         let r = s.origin.range;
-        let uses = y.nodes.iter().any(|n| {
-            matches!(&n.kind, NodeKind::Alias { target: Some(t), .. } if t == target)
-                && r.contains_range(n.range)
-        });
+        let uses = y
+            .nodes
+            .iter()
+            .any(|n| matches!(&n.kind, NodeKind::Alias { target: Some(t), .. } if t == target) && r.contains_range(n.range));
         if uses || s.name == service.name {
             users.push(s.name.clone());
         }
     }
     users.sort();
     users.dedup();
-    Some(Shared {
-        anchor: name.clone(),
-        anchor_range,
-        alias_range,
-        users,
-    })
+    Some(Shared { anchor: name.clone(), anchor_range, alias_range, users })
 }
 
-fn insertion(
-    project: &Project,
-    service: &Service,
-    parent: &Value,
-    missing: Vec<String>,
-) -> Option<EditLocation> {
+fn insertion(project: &Project, service: &Service, parent: &Value, missing: Vec<String>) -> Option<EditLocation> {
     let o = &parent.origin;
     let file = project.file(o.file);
     let text = &file.source.text;
@@ -282,17 +243,12 @@ fn insertion(
     let shared = shared(project, service, o);
     let b = text.as_bytes();
     match &node.kind {
-        NodeKind::Mapping {
-            entries,
-            flow: true,
-        } => {
+        NodeKind::Mapping { entries, flow: true } => {
             let at = node.range.end as usize - 1;
             Some(EditLocation::Insert(Insertion {
                 file: o.file,
                 at,
-                style: InsertStyle::Flow {
-                    empty: entries.is_empty(),
-                },
+                style: InsertStyle::Flow { empty: entries.is_empty() },
                 indent: String::new(),
                 step: String::new(),
                 missing,
@@ -304,9 +260,7 @@ fn insertion(
         NodeKind::Sequence { items, flow: true } => Some(EditLocation::Insert(Insertion {
             file: o.file,
             at: node.range.end as usize - 1,
-            style: InsertStyle::FlowList {
-                empty: items.is_empty(),
-            },
+            style: InsertStyle::FlowList { empty: items.is_empty() },
             indent: String::new(),
             step: String::new(),
             missing,
@@ -314,13 +268,8 @@ fn insertion(
             needs_newline_before: false,
             shared,
         })),
-        NodeKind::Mapping {
-            entries,
-            flow: false,
-        } => {
-            let first_key = entries
-                .first()
-                .map(|(k, _)| y.node(*k).range.start as usize)?;
+        NodeKind::Mapping { entries, flow: false } => {
+            let first_key = entries.first().map(|(k, _)| y.node(*k).range.start as usize)?;
             let indent = line_indent(text, first_key);
             let step = indent_step(y, text, node_id, &indent);
             let (at, needs) = after_line(b, node.range.end as usize);
@@ -356,10 +305,7 @@ fn insertion(
         }
         NodeKind::Scalar { .. } => {
             // `key:` with no value: write a nested block under it
-            let key_start = o
-                .key_range
-                .map(|k| k.start as usize)
-                .unwrap_or(o.range.start as usize);
+            let key_start = o.key_range.map(|k| k.start as usize).unwrap_or(o.range.start as usize);
             let key_indent = line_indent(text, key_start);
             let (at, needs) = after_line(b, o.range.end as usize);
             Some(EditLocation::Insert(Insertion {
@@ -428,20 +374,8 @@ mod tests {
         for (p, t) in files {
             fs = fs.with(*p, t);
         }
-        let list = files
-            .iter()
-            .filter(|(p, _)| p.contains("compose"))
-            .map(|(p, _)| p.into())
-            .collect();
-        load(
-            &LoadOptions {
-                files: list,
-                project_dir: None,
-                env: Vec::new(),
-                dotenv: true,
-            },
-            &fs,
-        )
+        let list = files.iter().filter(|(p, _)| p.contains("compose")).map(|(p, _)| p.into()).collect();
+        load(&LoadOptions { files: list, project_dir: None, env: Vec::new(), dotenv: true }, &fs)
     }
 
     fn apply(text: &str, at: usize, ins: &str) -> String {
@@ -453,13 +387,7 @@ mod tests {
         let src = "services:\n  odoo:\n    image: odoo\n    stop_grace_period: \"10s\"\n";
         let p = project(&[("/p/compose.yaml", src)]);
         let s = p.service("odoo").unwrap();
-        let Some(EditLocation::Replace {
-            range,
-            written,
-            shared,
-            ..
-        }) = edit_location(&p, s, "stop_grace_period")
-        else {
+        let Some(EditLocation::Replace { range, written, shared, .. }) = edit_location(&p, s, "stop_grace_period") else {
             panic!()
         };
         assert_eq!(range.of(src), "\"10s\"");
@@ -472,35 +400,23 @@ mod tests {
         let src = "services:\n    odoo:\n        image: odoo\n        healthcheck:\n            test: curl x\n    db:\n        image: postgres\n";
         let p = project(&[("/p/compose.yaml", src)]);
         let s = p.service("odoo").unwrap();
-        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "healthcheck.start_period")
-        else {
-            panic!()
-        };
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "healthcheck.start_period") else { panic!() };
         assert_eq!(ins.indent, "            ");
         let out = apply(src, ins.at, &ins.text("60s"));
         assert_eq!(
             out,
             "services:\n    odoo:\n        image: odoo\n        healthcheck:\n            test: curl x\n            start_period: 60s\n    db:\n        image: postgres\n"
         );
-        let Some(EditLocation::Insert(ins)) =
-            edit_location(&p, p.service("db").unwrap(), "ulimits.nofile")
-        else {
-            panic!()
-        };
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, p.service("db").unwrap(), "ulimits.nofile") else { panic!() };
         let out = apply(src, ins.at, &ins.text("65536"));
-        assert!(
-            out.ends_with("        image: postgres\n        ulimits:\n            nofile: 65536\n"),
-            "{out}"
-        );
+        assert!(out.ends_with("        image: postgres\n        ulimits:\n            nofile: 65536\n"), "{out}");
     }
 
     #[test]
     fn insert_at_end_without_newline_and_crlf() {
         let src = "services:\r\n  odoo:\r\n    image: odoo";
         let p = project(&[("/p/compose.yaml", src)]);
-        let Some(EditLocation::Insert(ins)) =
-            edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
-        else {
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period") else {
             panic!()
         };
         assert!(ins.needs_newline_before);
@@ -515,17 +431,12 @@ mod tests {
         let src = "services:\n  odoo: {image: odoo, ulimits: {nproc: 5}}\n";
         let p = project(&[("/p/compose.yaml", src)]);
         let s = p.service("odoo").unwrap();
-        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "ulimits.nofile") else {
-            panic!()
-        };
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "ulimits.nofile") else { panic!() };
         assert_eq!(
             apply(src, ins.at, &ins.text("65536")),
             "services:\n  odoo: {image: odoo, ulimits: {nproc: 5, nofile: 65536}}\n"
         );
-        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "healthcheck.start_period")
-        else {
-            panic!()
-        };
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "healthcheck.start_period") else { panic!() };
         assert_eq!(
             apply(src, ins.at, &ins.text("60s")),
             "services:\n  odoo: {image: odoo, ulimits: {nproc: 5}, healthcheck: {start_period: 60s}}\n"
@@ -536,11 +447,8 @@ mod tests {
     fn interpolated_value_lists_its_substitutions() {
         let src = "services:\n  odoo:\n    image: odoo\n    stop_grace_period: ${GRACE:-10s}\n";
         let p = project(&[("/p/compose.yaml", src)]);
-        let Some(EditLocation::Replace {
-            range,
-            interpolations,
-            ..
-        }) = edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
+        let Some(EditLocation::Replace { range, interpolations, .. }) =
+            edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
         else {
             panic!()
         };
@@ -565,8 +473,7 @@ mod tests {
     fn value_in_shared_anchor() {
         let src = "x-base: &base\n  image: odoo\n  stop_grace_period: 10s\nservices:\n  a:\n    <<: *base\n  b:\n    <<: *base\n    restart: always\n  c:\n    image: other\n";
         let p = project(&[("/p/compose.yaml", src)]);
-        let Some(EditLocation::Replace { range, shared, .. }) =
-            edit_location(&p, p.service("a").unwrap(), "stop_grace_period")
+        let Some(EditLocation::Replace { range, shared, .. }) = edit_location(&p, p.service("a").unwrap(), "stop_grace_period")
         else {
             panic!()
         };
@@ -576,9 +483,7 @@ mod tests {
         assert_eq!(shared.anchor_range.of(src), "&base");
         assert_eq!(shared.users, ["a", "b"]);
         // a key missing everywhere is inserted in the service's own mapping, not the anchor
-        let Some(EditLocation::Insert(ins)) =
-            edit_location(&p, p.service("b").unwrap(), "healthcheck.start_period")
-        else {
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, p.service("b").unwrap(), "healthcheck.start_period") else {
             panic!()
         };
         assert!(ins.shared.is_none());
@@ -589,26 +494,14 @@ mod tests {
     fn value_from_override_and_env_list() {
         let base = "services:\n  odoo:\n    image: odoo\n    environment:\n      - WORKERS=2\n";
         let over = "services:\n  odoo:\n    stop_grace_period: 1m\n";
-        let p = project(&[
-            ("/p/compose.yaml", base),
-            ("/p/compose.override.yaml", over),
-        ]);
+        let p = project(&[("/p/compose.yaml", base), ("/p/compose.override.yaml", over)]);
         let s = p.service("odoo").unwrap();
-        let Some(EditLocation::Replace { file, range, .. }) =
-            edit_location(&p, s, "stop_grace_period")
-        else {
-            panic!()
-        };
+        let Some(EditLocation::Replace { file, range, .. }) = edit_location(&p, s, "stop_grace_period") else { panic!() };
         assert_eq!(file, FileId(1));
         assert_eq!(range.of(over), "1m");
-        let Some(EditLocation::Replace { range, .. }) = edit_location(&p, s, "environment.WORKERS")
-        else {
-            panic!()
-        };
+        let Some(EditLocation::Replace { range, .. }) = edit_location(&p, s, "environment.WORKERS") else { panic!() };
         assert_eq!(range.of(base), "2");
-        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "environment.LIMIT") else {
-            panic!()
-        };
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, s, "environment.LIMIT") else { panic!() };
         assert_eq!(ins.style, InsertStyle::BlockList);
         assert_eq!(
             apply(base, ins.at, &ins.text("5")),
@@ -621,12 +514,8 @@ mod tests {
         let src = "services:\n  odoo:\n    image: odoo\n    env_file: odoo.env\n";
         let env = "WORKERS=2\n";
         let p = project(&[("/p/compose.yaml", src), ("/p/odoo.env", env)]);
-        let Some(EditLocation::Replace {
-            file,
-            range,
-            written,
-            ..
-        }) = edit_location(&p, p.service("odoo").unwrap(), "environment.WORKERS")
+        let Some(EditLocation::Replace { file, range, written, .. }) =
+            edit_location(&p, p.service("odoo").unwrap(), "environment.WORKERS")
         else {
             panic!()
         };
@@ -638,9 +527,7 @@ mod tests {
     fn insert_under_empty_key() {
         let src = "services:\n  odoo:\n    image: odoo\n    healthcheck:\n    restart: always\n";
         let p = project(&[("/p/compose.yaml", src)]);
-        let Some(EditLocation::Insert(ins)) =
-            edit_location(&p, p.service("odoo").unwrap(), "healthcheck.start_period")
-        else {
+        let Some(EditLocation::Insert(ins)) = edit_location(&p, p.service("odoo").unwrap(), "healthcheck.start_period") else {
             panic!()
         };
         assert_eq!(ins.missing, ["start_period"]);
@@ -655,15 +542,11 @@ mod tests {
         let main = "services:\n  odoo:\n    extends: {file: base.yml, service: b}\n";
         let base = "services:\n  b:\n    image: odoo\n    stop_grace_period: 5s\n";
         let p = project(&[("/p/compose.yaml", main), ("/p/base.yml", base)]);
-        let Some(EditLocation::Replace { file, range, .. }) =
-            edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
+        let Some(EditLocation::Replace { file, range, .. }) = edit_location(&p, p.service("odoo").unwrap(), "stop_grace_period")
         else {
             panic!()
         };
-        assert_eq!(
-            p.file(file).source.path,
-            std::path::PathBuf::from("/p/base.yml")
-        );
+        assert_eq!(p.file(file).source.path, std::path::PathBuf::from("/p/base.yml"));
         assert_eq!(range.of(base), "5s");
     }
 
@@ -671,9 +554,7 @@ mod tests {
     fn empty_value_is_replaced_after_colon() {
         let src = "services:\n  odoo:\n    image: odoo\n    restart:\n";
         let p = project(&[("/p/compose.yaml", src)]);
-        let Some(EditLocation::Replace { range, written, .. }) =
-            edit_location(&p, p.service("odoo").unwrap(), "restart")
-        else {
+        let Some(EditLocation::Replace { range, written, .. }) = edit_location(&p, p.service("odoo").unwrap(), "restart") else {
             panic!()
         };
         assert_eq!(written, Written::Empty);

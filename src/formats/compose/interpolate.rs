@@ -93,10 +93,7 @@ pub struct Interpolated {
 }
 
 /// Interpolates `template`; `lookup` returns a variable's value if it is set.
-pub fn interpolate(
-    template: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Result<Interpolated, InterpolationError> {
+pub fn interpolate(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Interpolated, InterpolationError> {
     let mut records = Vec::new();
     let value = substitute(template, 0, 0, lookup, &mut records)?;
     Ok(Interpolated { value, records })
@@ -218,17 +215,12 @@ fn substitute(
                 };
                 let arg_start = k + op_len;
                 // The greedy `(.*)}` of the pattern: the last `}` before the end of the line.
-                let line_end = t[arg_start..]
-                    .find('\n')
-                    .map(|p| arg_start + p)
-                    .unwrap_or(t.len());
+                let line_end = t[arg_start..].find('\n').map(|p| arg_start + p).unwrap_or(t.len());
                 let Some(last) = t[arg_start..line_end].rfind('}').map(|p| arg_start + p) else {
                     return Err(invalid(i, k + op_len - i));
                 };
                 // Then compose-go cuts the match at its first balanced `}`.
-                let close = first_balanced_close(&t[i..=last])
-                    .map(|p| i + p)
-                    .unwrap_or(last);
+                let close = first_balanced_close(&t[i..=last]).map(|p| i + p).unwrap_or(last);
                 let arg = &t[arg_start..close];
                 let arg_range = base + arg_start..base + close;
                 let current = lookup(name);
@@ -240,10 +232,7 @@ fn substitute(
                             _ => false,
                         };
                         if absent {
-                            (
-                                substitute(arg, base + arg_start, depth + 1, lookup, records)?,
-                                Outcome::Default,
-                            )
+                            (substitute(arg, base + arg_start, depth + 1, lookup, records)?, Outcome::Default)
                         } else {
                             (current.unwrap_or_default(), Outcome::Variable)
                         }
@@ -255,16 +244,9 @@ fn substitute(
                             _ => true,
                         };
                         if present {
-                            (
-                                substitute(arg, base + arg_start, depth + 1, lookup, records)?,
-                                Outcome::Default,
-                            )
+                            (substitute(arg, base + arg_start, depth + 1, lookup, records)?, Outcome::Default)
                         } else {
-                            let outcome = if current.is_some() {
-                                Outcome::Variable
-                            } else {
-                                Outcome::Unset
-                            };
+                            let outcome = if current.is_some() { Outcome::Variable } else { Outcome::Unset };
                             (current.unwrap_or_default(), outcome)
                         }
                     }
@@ -275,13 +257,7 @@ fn substitute(
                             _ => true,
                         };
                         if !ok {
-                            let reason = substitute(
-                                arg,
-                                base + arg_start,
-                                depth + 1,
-                                lookup,
-                                &mut Vec::new(),
-                            )?;
+                            let reason = substitute(arg, base + arg_start, depth + 1, lookup, &mut Vec::new())?;
                             let message = if reason.is_empty() {
                                 format!("required variable {name} is missing a value")
                             } else {
@@ -344,10 +320,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     fn run(t: &str, e: &HashMap<String, String>) -> Result<String, InterpolationError> {
@@ -368,10 +341,7 @@ mod tests {
         let e = env(&[]);
         assert_eq!(run("$$HOME", &e).unwrap(), "$HOME");
         assert_eq!(run("$${!}", &e).unwrap(), "${!}");
-        assert_eq!(
-            run("cost $5 $ (x) $(date)", &e).unwrap(),
-            "cost $5 $ (x) $(date)"
-        );
+        assert_eq!(run("cost $5 $ (x) $(date)", &e).unwrap(), "cost $5 $ (x) $(date)");
         assert_eq!(run("end$", &e).unwrap(), "end$");
         assert_eq!(run("^(.*)://${X}/(.*)$$", &e).unwrap(), "^(.*):///(.*)$");
     }
@@ -383,10 +353,7 @@ mod tests {
         assert_eq!(run("${EMPTY-d}", &e).unwrap(), "");
         assert_eq!(run("${UNSET-d}", &e).unwrap(), "d");
         assert_eq!(run("${SET:-d}", &e).unwrap(), "v");
-        assert_eq!(
-            run("${COMPOSE_OPTIONS:--update=base}", &e).unwrap(),
-            "-update=base"
-        );
+        assert_eq!(run("${COMPOSE_OPTIONS:--update=base}", &e).unwrap(), "-update=base");
         assert_eq!(run("${UNSET:-}", &e).unwrap(), "");
         assert_eq!(run("${UNSET:-a b c}", &e).unwrap(), "a b c");
     }
@@ -404,27 +371,18 @@ mod tests {
     fn required() {
         let e = env(&[("EMPTY", "")]);
         let err = run("x ${PW:?Set PW in .env} y", &e).unwrap_err();
-        assert_eq!(
-            err.message,
-            "required variable PW is missing a value: Set PW in .env"
-        );
+        assert_eq!(err.message, "required variable PW is missing a value: Set PW in .env");
         assert_eq!(err.range, 2..23);
         assert_eq!(err.var.as_deref(), Some("PW"));
         assert!(run("${EMPTY:?msg}", &e).is_err());
         assert_eq!(run("${EMPTY?msg}", &e).unwrap(), "");
-        assert_eq!(
-            run("${PW?}", &e).unwrap_err().message,
-            "required variable PW is missing a value"
-        );
+        assert_eq!(run("${PW?}", &e).unwrap_err().message, "required variable PW is missing a value");
     }
 
     #[test]
     fn nested_defaults() {
         let e = env(&[]);
-        let r = interpolate("${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}", &|k| {
-            e.get(k).cloned()
-        })
-        .unwrap();
+        let r = interpolate("${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}", &|k| e.get(k).cloned()).unwrap();
         assert_eq!(r.value, "odoo:18.0");
         assert_eq!(r.records.len(), 2);
         let inner = &r.records[0];
@@ -436,19 +394,13 @@ mod tests {
         assert_eq!(outer.range, 0..41);
         assert_eq!(outer.argument, Some(14..40));
         let e2 = env(&[("ODOO_VERSION", "17.0")]);
-        assert_eq!(
-            run("${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}", &e2).unwrap(),
-            "odoo:17.0"
-        );
+        assert_eq!(run("${ODOO_IMAGE:-odoo:${ODOO_VERSION:-18.0}}", &e2).unwrap(), "odoo:17.0");
     }
 
     #[test]
     fn several_on_one_line() {
         let e = env(&[("A", "1")]);
-        assert_eq!(
-            run("${A:-x} and ${B:-y} and $A}", &e).unwrap(),
-            "1 and y and 1}"
-        );
+        assert_eq!(run("${A:-x} and ${B:-y} and $A}", &e).unwrap(), "1 and y and 1}");
         assert_eq!(run("${A}${A}", &e).unwrap(), "11");
     }
 
@@ -468,18 +420,10 @@ mod tests {
     fn records_outcomes() {
         let e = env(&[("SET", "v")]);
         let r = interpolate("$SET ${UNSET} ${U:-d}", &|k| e.get(k).cloned()).unwrap();
-        let outcomes: Vec<_> = r
-            .records
-            .iter()
-            .map(|x| (x.var.as_str(), x.outcome.clone(), x.range.clone()))
-            .collect();
+        let outcomes: Vec<_> = r.records.iter().map(|x| (x.var.as_str(), x.outcome.clone(), x.range.clone())).collect();
         assert_eq!(
             outcomes,
-            vec![
-                ("SET", Outcome::Variable, 0..4),
-                ("UNSET", Outcome::Unset, 5..13),
-                ("U", Outcome::Default, 14..21)
-            ]
+            vec![("SET", Outcome::Variable, 0..4), ("UNSET", Outcome::Unset, 5..13), ("U", Outcome::Default, 14..21)]
         );
     }
 }

@@ -55,44 +55,24 @@ impl MemoryFs {
 
 impl FileSystem for MemoryFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.files
-            .get(&normalize_path(path))
-            .cloned()
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        self.files.get(&normalize_path(path)).cloned().ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     }
 }
 
 /// The names `docker compose` looks for when given no `-f`, in order of preference.
-pub const DEFAULT_FILE_NAMES: [&str; 4] = [
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yml",
-    "docker-compose.yaml",
-];
+pub const DEFAULT_FILE_NAMES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
 /// The override files it then adds, in order of preference (the first found is used).
-pub const DEFAULT_OVERRIDE_NAMES: [&str; 4] = [
-    "compose.override.yml",
-    "compose.override.yaml",
-    "docker-compose.override.yml",
-    "docker-compose.override.yaml",
-];
+pub const DEFAULT_OVERRIDE_NAMES: [&str; 4] =
+    ["compose.override.yml", "compose.override.yaml", "docker-compose.override.yml", "docker-compose.override.yaml"];
 
 /// The files `docker compose` would read in `dir` without `-f`: the first default name
 /// found, plus the first override found.
 pub fn discover(dir: &Path, fs: &dyn FileSystem) -> Vec<PathBuf> {
-    let Some(base) = DEFAULT_FILE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| fs.exists(p))
-    else {
+    let Some(base) = DEFAULT_FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| fs.exists(p)) else {
         return Vec::new();
     };
     let mut out = vec![base];
-    if let Some(o) = DEFAULT_OVERRIDE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| fs.exists(p))
-    {
+    if let Some(o) = DEFAULT_OVERRIDE_NAMES.iter().map(|n| dir.join(n)).find(|p| fs.exists(p)) {
         out.push(o);
     }
     out
@@ -101,18 +81,11 @@ pub fn discover(dir: &Path, fs: &dyn FileSystem) -> Vec<PathBuf> {
 /// The files of a project whose base file is `path`: the file, plus the override file
 /// compose would add when the base has one of the default names.
 pub fn with_override(path: &Path, fs: &dyn FileSystem) -> Vec<PathBuf> {
-    let is_default = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| DEFAULT_FILE_NAMES.contains(&n));
+    let is_default = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| DEFAULT_FILE_NAMES.contains(&n));
     let mut out = vec![path.to_path_buf()];
     if is_default {
         let dir = path.parent().unwrap_or(Path::new("."));
-        if let Some(o) = DEFAULT_OVERRIDE_NAMES
-            .iter()
-            .map(|n| dir.join(n))
-            .find(|p| fs.exists(p))
-        {
+        if let Some(o) = DEFAULT_OVERRIDE_NAMES.iter().map(|n| dir.join(n)).find(|p| fs.exists(p)) {
             out.push(o);
         }
     }
@@ -135,12 +108,7 @@ pub struct LoadOptions {
 impl LoadOptions {
     /// Files as given, the project `.env`, and this process's environment.
     pub fn new(files: Vec<PathBuf>) -> Self {
-        LoadOptions {
-            files,
-            project_dir: None,
-            env: std::env::vars().collect(),
-            dotenv: true,
-        }
+        LoadOptions { files, project_dir: None, env: std::env::vars().collect(), dotenv: true }
     }
 }
 
@@ -214,18 +182,9 @@ impl Project {
     }
     /// The env file already read at `path`, if any.
     pub(crate) fn find_file(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.source.path == path)
-            .map(|i| FileId(i as u32))
+        self.files.iter().position(|f| f.source.path == path).map(|i| FileId(i as u32))
     }
-    pub(crate) fn add_file(
-        &mut self,
-        path: PathBuf,
-        bytes: Vec<u8>,
-        role: FileRole,
-        base_dir: PathBuf,
-    ) -> FileId {
+    pub(crate) fn add_file(&mut self, path: PathBuf, bytes: Vec<u8>, role: FileRole, base_dir: PathBuf) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(ProjectFile {
             source: SourceFile::new(path, bytes),
@@ -252,11 +211,7 @@ pub fn normalize_path(p: &Path) -> PathBuf {
             other => out.push(other.as_os_str()),
         }
     }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
 /// `rel` against `dir`, with `~` as the home directory from `env`.
@@ -284,12 +239,7 @@ pub fn load(options: &LoadOptions, fs: &dyn FileSystem) -> Project {
     let project_dir = options
         .project_dir
         .clone()
-        .or_else(|| {
-            files
-                .first()
-                .and_then(|f| f.parent())
-                .map(Path::to_path_buf)
-        })
+        .or_else(|| files.first().and_then(|f| f.parent()).map(Path::to_path_buf))
         .unwrap_or_else(|| PathBuf::from("."));
     let project = Project {
         files: Vec::new(),
@@ -300,51 +250,30 @@ pub fn load(options: &LoadOptions, fs: &dyn FileSystem) -> Project {
         errors: Vec::new(),
         missing: Vec::new(),
     };
-    let mut l = Loader {
-        fs,
-        project,
-        extends_files: HashMap::new(),
-    };
+    let mut l = Loader { fs, project, extends_files: HashMap::new() };
     if options.dotenv {
         l.read_dotenv(&project_dir, &options.env);
     }
     let mut dict: Option<Value> = None;
     for (i, path) in files.iter().enumerate() {
-        let role = if i == 0 {
-            FileRole::Base
-        } else {
-            FileRole::Override
-        };
+        let role = if i == 0 { FileRole::Base } else { FileRole::Override };
         let Ok(bytes) = fs.read(path) else {
-            l.project.missing.push(MissingFile {
-                path: path.clone(),
-                role,
-                referenced_at: None,
-                required: true,
-            });
+            l.project.missing.push(MissingFile { path: path.clone(), role, referenced_at: None, required: true });
             continue;
         };
-        let id = l
-            .project
-            .add_file(path.clone(), bytes, role, project_dir.clone());
+        let id = l.project.add_file(path.clone(), bytes, role, project_dir.clone());
         for doc in l.documents(id) {
             let mut doc = doc;
             l.apply_extends(id, &mut doc);
             dict = Some(merge_into(dict, doc));
         }
     }
-    let empty = dict
-        .as_ref()
-        .is_none_or(|d| d.as_map().is_some_and(|m| m.is_empty()));
+    let empty = dict.as_ref().is_none_or(|d| d.as_map().is_some_and(|m| m.is_empty()));
     let first = l.project.compose_files().next().map(|(id, _)| id);
     if empty && let Some(first) = first {
         let yaml_ok = !l.project.errors.iter().any(|e| e.kind == ErrorKind::Yaml);
         if yaml_ok {
-            l.error(
-                first,
-                ErrorKind::Model,
-                SyntaxError::new(TextRange::empty(0), "empty compose file"),
-            );
+            l.error(first, ErrorKind::Model, SyntaxError::new(TextRange::empty(0), "empty compose file"));
         }
     }
     if let Some(root) = dict.as_mut() {
@@ -361,14 +290,7 @@ pub fn load(options: &LoadOptions, fs: &dyn FileSystem) -> Project {
 fn merge_into(dict: Option<Value>, doc: Value) -> Value {
     let mut path = Vec::new();
     let mut merged = match dict {
-        None => merge::merge(
-            Value {
-                val: Val::Map(Vec::new()),
-                ..doc.clone()
-            },
-            doc,
-            &mut path,
-        ),
+        None => merge::merge(Value { val: Val::Map(Vec::new()), ..doc.clone() }, doc, &mut path),
         Some(d) => merge::merge(d, doc, &mut path),
     };
     merge::clean_tags(&mut merged);
@@ -386,45 +308,21 @@ impl Loader<'_> {
         let Ok(bytes) = self.fs.read(&path) else {
             return;
         };
-        let id = self
-            .project
-            .add_file(path, bytes, FileRole::DotEnv, dir.to_path_buf());
+        let id = self.project.add_file(path, bytes, FileRole::DotEnv, dir.to_path_buf());
         let text = self.project.files[id.0 as usize].source.text.clone();
-        let lookup = |k: &str| {
-            process
-                .iter()
-                .rev()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-        };
+        let lookup = |k: &str| process.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let parsed = dotenv::parse(&text, &lookup);
         for e in &parsed.errors {
             self.error(id, ErrorKind::DotEnv, e.clone());
         }
         let mut vars: HashMap<String, EnvVar> = HashMap::new();
         for v in &parsed.vars {
-            let source = VarSource::DotEnv {
-                file: id,
-                key_range: v.key_range,
-                value_range: v.value_range,
-            };
-            vars.insert(
-                v.key.clone(),
-                EnvVar {
-                    value: v.value.clone(),
-                    source,
-                },
-            );
+            let source = VarSource::DotEnv { file: id, key_range: v.key_range, value_range: v.value_range };
+            vars.insert(v.key.clone(), EnvVar { value: v.value.clone(), source });
         }
         // the shell wins over .env
         for (k, v) in process {
-            vars.insert(
-                k.clone(),
-                EnvVar {
-                    value: v.clone(),
-                    source: VarSource::Process,
-                },
-            );
+            vars.insert(k.clone(), EnvVar { value: v.clone(), source: VarSource::Process });
         }
         self.project.env = Environment { vars };
         self.project.files[id.0 as usize].dotenv = Some(parsed);
@@ -450,10 +348,7 @@ impl Loader<'_> {
                         conv.errors.push(ComposeError {
                             file: id,
                             kind: ErrorKind::Model,
-                            error: SyntaxError::new(
-                                y.node(root).range,
-                                "top-level object must be a mapping",
-                            ),
+                            error: SyntaxError::new(y.node(root).range, "top-level object must be a mapping"),
                         });
                         continue;
                     }
@@ -504,31 +399,18 @@ impl Loader<'_> {
             return Some(service);
         };
         if chain.iter().any(|(f, n, _)| *f == file && n == name) || chain.len() > 32 {
-            let cycle: Vec<String> = chain
-                .iter()
-                .map(|(_, n, _)| n.clone())
-                .chain([name.to_string()])
-                .collect();
+            let cycle: Vec<String> = chain.iter().map(|(_, n, _)| n.clone()).chain([name.to_string()]).collect();
             // point at the `extends` that closes the loop
-            let at = chain
-                .last()
-                .map(|(_, _, o)| o.clone())
-                .unwrap_or(ext.origin.clone());
+            let at = chain.last().map(|(_, _, o)| o.clone()).unwrap_or(ext.origin.clone());
             self.error(
                 at.file,
                 ErrorKind::ExtendsCycle,
-                SyntaxError::new(
-                    at.range,
-                    format!("circular reference with extends: {}", cycle.join(" -> ")),
-                ),
+                SyntaxError::new(at.range, format!("circular reference with extends: {}", cycle.join(" -> "))),
             );
             return Some(without_extends(service));
         }
         let points_at = match &ext.val {
-            Val::Map(_) => ext
-                .get("service")
-                .map(|s| s.origin.clone())
-                .unwrap_or(ext.origin.clone()),
+            Val::Map(_) => ext.get("service").map(|s| s.origin.clone()).unwrap_or(ext.origin.clone()),
             _ => ext.origin.clone(),
         };
         chain.push((file, name.to_string(), points_at));
@@ -539,33 +421,21 @@ impl Loader<'_> {
                     self.error(
                         file,
                         ErrorKind::Model,
-                        SyntaxError::new(
-                            ext.origin.range,
-                            format!("extends.{name}.service is required"),
-                        ),
+                        SyntaxError::new(ext.origin.range, format!("extends.{name}.service is required")),
                     );
                     chain.pop();
                     return Some(without_extends(service));
                 };
-                (
-                    svc.as_str().unwrap_or("").to_string(),
-                    svc,
-                    ext.get("file").cloned(),
-                )
+                (svc.as_str().unwrap_or("").to_string(), svc, ext.get("file").cloned())
             }
             _ => {
                 chain.pop();
                 return Some(without_extends(service));
             }
         };
-        let base = match file_value
-            .as_ref()
-            .and_then(|f| f.as_str().map(|s| (s.to_string(), f.clone())))
-        {
+        let base = match file_value.as_ref().and_then(|f| f.as_str().map(|s| (s.to_string(), f.clone()))) {
             Some((rel, fval)) => {
-                let dir = self.project.files[fval.origin.file.0 as usize]
-                    .base_dir
-                    .clone();
+                let dir = self.project.files[fval.origin.file.0 as usize].base_dir.clone();
                 let path = resolve_path(&dir, &rel, &self.project.env);
                 match self.extends_file(&path, &fval) {
                     None => None,
@@ -593,9 +463,7 @@ impl Loader<'_> {
                         ErrorKind::Model,
                         SyntaxError::new(
                             ref_value.origin.range,
-                            format!(
-                                "cannot extend service {name:?}: service {reference:?} not found"
-                            ),
+                            format!("cannot extend service {name:?}: service {reference:?} not found"),
                         ),
                     );
                     None
@@ -612,13 +480,7 @@ impl Loader<'_> {
         let mut path = vec!["services".to_string(), "x".to_string()];
         let mut merged = merge::merge(base, service, &mut path);
         merge::clean_tags(&mut merged);
-        let mut wrapped = Value {
-            val: Val::Map(vec![super::value::Entry {
-                key: "x".into(),
-                value: merged,
-            }]),
-            ..ext.clone()
-        };
+        let mut wrapped = Value { val: Val::Map(vec![super::value::Entry { key: "x".into(), value: merged }]), ..ext.clone() };
         let mut p = vec!["services".to_string()];
         merge::enforce_unicity(&mut wrapped, &mut p);
         match wrapped.val {
@@ -643,40 +505,28 @@ impl Loader<'_> {
             self.error(
                 at.file,
                 ErrorKind::MissingFile,
-                SyntaxError::new(
-                    at.range,
-                    format!("extends file {} not found", path.display()),
-                )
-                .with_label("no such file"),
+                SyntaxError::new(at.range, format!("extends file {} not found", path.display())).with_label("no such file"),
             );
             self.extends_files.insert(path.to_path_buf(), None);
             return None;
         };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let id = self
-            .project
-            .add_file(path.to_path_buf(), bytes, FileRole::Extends, dir);
+        let id = self.project.add_file(path.to_path_buf(), bytes, FileRole::Extends, dir);
         self.extends_files.insert(path.to_path_buf(), None);
         let mut dict: Option<Value> = None;
         for doc in self.documents(id) {
             dict = Some(merge_into(dict, doc));
         }
-        let services = dict
-            .and_then(|d| d.get("services").cloned())
-            .filter(|s| s.as_map().is_some());
+        let services = dict.and_then(|d| d.get("services").cloned()).filter(|s| s.as_map().is_some());
         let result = services.map(|s| (id, s));
         if result.is_none() {
             self.error(
                 named_by.origin.file,
                 ErrorKind::Model,
-                SyntaxError::new(
-                    named_by.origin.range,
-                    format!("cannot extend from {}: no services section", path.display()),
-                ),
+                SyntaxError::new(named_by.origin.range, format!("cannot extend from {}: no services section", path.display())),
             );
         }
-        self.extends_files
-            .insert(path.to_path_buf(), result.clone());
+        self.extends_files.insert(path.to_path_buf(), result.clone());
         result
     }
 }
@@ -696,55 +546,36 @@ mod tests {
     use crate::units::{Bytes, Millis};
 
     fn fs(files: &[(&str, &str)]) -> MemoryFs {
-        files
-            .iter()
-            .fold(MemoryFs::default(), |fs, (p, t)| fs.with(*p, t))
+        files.iter().fold(MemoryFs::default(), |fs, (p, t)| fs.with(*p, t))
     }
 
     fn opts(files: &[&str], env: &[(&str, &str)]) -> LoadOptions {
         LoadOptions {
             files: files.iter().map(PathBuf::from).collect(),
             project_dir: None,
-            env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             dotenv: true,
         }
     }
 
     #[test]
     fn discovery_follows_compose_preferences() {
-        let f = fs(&[
-            ("/p/docker-compose.yml", ""),
-            ("/p/compose.yaml", ""),
-            ("/p/docker-compose.override.yml", ""),
-        ]);
+        let f = fs(&[("/p/docker-compose.yml", ""), ("/p/compose.yaml", ""), ("/p/docker-compose.override.yml", "")]);
         assert_eq!(
             discover(Path::new("/p"), &f),
-            [
-                PathBuf::from("/p/compose.yaml"),
-                PathBuf::from("/p/docker-compose.override.yml")
-            ]
+            [PathBuf::from("/p/compose.yaml"), PathBuf::from("/p/docker-compose.override.yml")]
         );
         assert_eq!(
             with_override(Path::new("/p/docker-compose.yml"), &f),
-            [
-                PathBuf::from("/p/docker-compose.yml"),
-                PathBuf::from("/p/docker-compose.override.yml")
-            ]
+            [PathBuf::from("/p/docker-compose.yml"), PathBuf::from("/p/docker-compose.override.yml")]
         );
-        assert_eq!(
-            with_override(Path::new("/p/prod.yml"), &f),
-            [PathBuf::from("/p/prod.yml")]
-        );
+        assert_eq!(with_override(Path::new("/p/prod.yml"), &f), [PathBuf::from("/p/prod.yml")]);
         assert!(discover(Path::new("/q"), &f).is_empty());
     }
 
     #[test]
     fn dotenv_values_keep_their_place() {
-        let compose =
-            "services:\n  odoo:\n    image: odoo:${TAG}\n    environment:\n      PW: ${PW}\n";
+        let compose = "services:\n  odoo:\n    image: odoo:${TAG}\n    environment:\n      PW: ${PW}\n";
         let dotenv = "TAG=17.0\nPW=from-file\n";
         let f = fs(&[("/p/compose.yaml", compose), ("/p/.env", dotenv)]);
         let p = load(&opts(&["/p/compose.yaml"], &[("PW", "from-shell")]), &f);
@@ -754,14 +585,7 @@ mod tests {
         assert_eq!(img.value.tag.as_deref(), Some("17.0"));
         let i = &img.interpolations[0];
         assert_eq!(i.range.unwrap().of(compose), "${TAG}");
-        let Some(VarSource::DotEnv {
-            file,
-            value_range,
-            key_range,
-        }) = &i.source
-        else {
-            panic!("{:?}", i.source)
-        };
+        let Some(VarSource::DotEnv { file, value_range, key_range }) = &i.source else { panic!("{:?}", i.source) };
         assert_eq!(p.file(*file).role, FileRole::DotEnv);
         assert_eq!(value_range.of(dotenv), "17.0");
         assert_eq!(key_range.of(dotenv), "TAG");
@@ -774,47 +598,27 @@ mod tests {
     #[test]
     fn defaults_are_placed() {
         let compose = "services:\n  odoo:\n    image: odoo\n    stop_grace_period: ${GRACE:-30s}\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
-        let g = p
-            .service("odoo")
-            .unwrap()
-            .stop_grace_period
-            .as_ref()
-            .unwrap();
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
+        let g = p.service("odoo").unwrap().stop_grace_period.as_ref().unwrap();
         assert_eq!(g.value, Millis::secs(30));
         assert_eq!(g.interpolations[0].record.outcome, Outcome::Default);
-        assert_eq!(
-            g.interpolations[0].argument_range.unwrap().of(compose),
-            "30s"
-        );
+        assert_eq!(g.interpolations[0].argument_range.unwrap().of(compose), "30s");
     }
 
     #[test]
     fn required_variable_error() {
         let compose = "services:\n  db:\n    image: postgres\n    environment:\n      PW: \"${PW:?set PW}\"\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].kind, ErrorKind::Interpolation);
         assert_eq!(p.errors[0].error.range.of(compose), "${PW:?set PW}");
-        assert_eq!(
-            p.errors[0].error.message,
-            "required variable PW is missing a value: set PW"
-        );
+        assert_eq!(p.errors[0].error.message, "required variable PW is missing a value: set PW");
     }
 
     #[test]
     fn yaml_error_is_reported_with_its_range() {
         let compose = "services:\n  db:\n\timage: postgres\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
         assert_eq!(p.errors[0].kind, ErrorKind::Yaml);
         assert_eq!(p.errors[0].error.range.of(compose), "\t");
         assert!(p.services.is_empty());
@@ -823,41 +627,21 @@ mod tests {
     #[test]
     fn missing_files() {
         let compose = "services:\n  a:\n    image: x\n    env_file:\n      - a.env\n      - path: b.env\n        required: false\n  b:\n    extends:\n      file: nope.yml\n      service: x\n";
-        let p = load(
-            &opts(&["/p/compose.yaml", "/p/absent.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
-        let missing: Vec<(String, FileRole)> = p
-            .missing
-            .iter()
-            .map(|m| (m.path.display().to_string(), m.role))
-            .collect();
+        let p = load(&opts(&["/p/compose.yaml", "/p/absent.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
+        let missing: Vec<(String, FileRole)> = p.missing.iter().map(|m| (m.path.display().to_string(), m.role)).collect();
         assert!(missing.contains(&("/p/absent.yaml".into(), FileRole::Override)));
         assert!(missing.contains(&("/p/a.env".into(), FileRole::EnvFile)));
         assert!(missing.contains(&("/p/nope.yml".into(), FileRole::Extends)));
         assert!(!missing.iter().any(|(p, _)| p.ends_with("b.env")));
-        let ext = p
-            .missing
-            .iter()
-            .find(|m| m.role == FileRole::Extends)
-            .unwrap();
+        let ext = p.missing.iter().find(|m| m.role == FileRole::Extends).unwrap();
         assert_eq!(ext.referenced_at.unwrap().range.of(compose), "nope.yml");
         let kinds: Vec<ErrorKind> = p.errors.iter().map(|e| e.kind).collect();
-        assert_eq!(
-            kinds
-                .iter()
-                .filter(|k| **k == ErrorKind::MissingFile)
-                .count(),
-            2
-        );
+        assert_eq!(kinds.iter().filter(|k| **k == ErrorKind::MissingFile).count(), 2);
     }
 
     #[test]
     fn empty_file() {
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", "# nothing\n")]),
-        );
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", "# nothing\n")]));
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].error.message, "empty compose file");
     }
@@ -865,51 +649,23 @@ mod tests {
     #[test]
     fn extends_cycle() {
         let compose = "services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
-        let e = p
-            .errors
-            .iter()
-            .find(|e| e.kind == ErrorKind::ExtendsCycle)
-            .unwrap();
-        assert!(
-            e.error.message.contains("a -> b -> a"),
-            "{}",
-            e.error.message
-        );
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
+        let e = p.errors.iter().find(|e| e.kind == ErrorKind::ExtendsCycle).unwrap();
+        assert!(e.error.message.contains("a -> b -> a"), "{}", e.error.message);
         // the `extends` that closes the loop
-        assert_eq!(
-            e.error.range,
-            TextRange::new(compose.rfind('a').unwrap(), compose.len() - 1)
-        );
+        assert_eq!(e.error.range, TextRange::new(compose.rfind('a').unwrap(), compose.len() - 1));
     }
 
     #[test]
     fn extends_paths_are_relative_to_their_file() {
         let compose = "services:\n  odoo:\n    extends: {file: sub/base.yml, service: b}\n    volumes: [\"./here:/here\"]\n";
         let base = "services:\n  b:\n    image: odoo\n    volumes: [\"./addons:/mnt/addons\"]\n    env_file: b.env\n";
-        let f = fs(&[
-            ("/p/compose.yaml", compose),
-            ("/p/sub/base.yml", base),
-            ("/p/sub/b.env", "X=1\n"),
-        ]);
+        let f = fs(&[("/p/compose.yaml", compose), ("/p/sub/base.yml", base), ("/p/sub/b.env", "X=1\n")]);
         let p = load(&opts(&["/p/compose.yaml"], &[]), &f);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         let s = p.service("odoo").unwrap();
-        let srcs: Vec<String> = s
-            .volumes
-            .iter()
-            .map(|v| {
-                v.value
-                    .resolved_source
-                    .as_ref()
-                    .unwrap()
-                    .display()
-                    .to_string()
-            })
-            .collect();
+        let srcs: Vec<String> =
+            s.volumes.iter().map(|v| v.value.resolved_source.as_ref().unwrap().display().to_string()).collect();
         assert_eq!(srcs, ["/p/sub/addons", "/p/here"]);
         assert_eq!(s.env("X").unwrap().value.as_deref(), Some("1"));
         assert!(matches!(s.env("X").unwrap().source, EnvSource::EnvFile(_)));
@@ -929,10 +685,7 @@ mod tests {
     #[test]
     fn typed_values_with_spans() {
         let compose = "services:\n  odoo:\n    image: odoo:17.0\n    mem_limit: 2g\n    cpus: '1.5'\n    ulimits:\n      nofile: {soft: 1024, hard: 65536}\n    healthcheck:\n      test: curl -f localhost\n      start_period: 1m30s\n      retries: 5\n    deploy:\n      resources:\n        limits: {memory: 2048M}\n    command: odoo --workers=4 && true\n    environment:\n      - KEY\n      - LIST_DB=False\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[("KEY", "host")]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
+        let p = load(&opts(&["/p/compose.yaml"], &[("KEY", "host")]), &fs(&[("/p/compose.yaml", compose)]));
         assert!(p.errors.is_empty(), "{:?}", p.errors);
         let s = p.service("odoo").unwrap();
         let m = s.mem_limit.as_ref().unwrap();
@@ -940,29 +693,14 @@ mod tests {
         assert_eq!(m.span().range.of(compose), "2g");
         assert_eq!(s.cpus.as_ref().unwrap().span().range.of(compose), "'1.5'");
         let nofile = s.ulimit("nofile").unwrap();
-        assert_eq!(
-            (
-                nofile.soft.as_ref().unwrap().value,
-                nofile.hard.as_ref().unwrap().value
-            ),
-            (1024, 65536)
-        );
+        assert_eq!((nofile.soft.as_ref().unwrap().value, nofile.hard.as_ref().unwrap().value), (1024, 65536));
         let hc = s.healthcheck.as_ref().unwrap();
-        assert_eq!(
-            hc.test.as_ref().unwrap().value,
-            HealthTest::Shell("curl -f localhost".into())
-        );
+        assert_eq!(hc.test.as_ref().unwrap().value, HealthTest::Shell("curl -f localhost".into()));
         assert_eq!(hc.start_period.as_ref().unwrap().value, Millis::secs(90));
         assert_eq!(s.memory_limit().unwrap().value, Bytes::gib(2));
-        assert_eq!(
-            s.command.as_ref().unwrap().value.args,
-            ["odoo", "--workers=4"]
-        );
+        assert_eq!(s.command.as_ref().unwrap().value.args, ["odoo", "--workers=4"]);
         let key = s.env("KEY").unwrap();
-        assert_eq!(
-            (key.value.as_deref(), &key.source),
-            (Some("host"), &EnvSource::Host(VarSource::Process))
-        );
+        assert_eq!((key.value.as_deref(), &key.source), (Some("host"), &EnvSource::Host(VarSource::Process)));
         assert_eq!(key.origin.range.of(compose), "KEY");
         let list_db = s.env("LIST_DB").unwrap();
         assert_eq!(list_db.value.as_deref(), Some("False"));
@@ -971,11 +709,9 @@ mod tests {
 
     #[test]
     fn invalid_values_are_model_errors() {
-        let compose = "services:\n  odoo:\n    image: odoo\n    mem_limit: lots\n    stop_grace_period: 30\n    ports: [\"x:80\"]\n";
-        let p = load(
-            &opts(&["/p/compose.yaml"], &[]),
-            &fs(&[("/p/compose.yaml", compose)]),
-        );
+        let compose =
+            "services:\n  odoo:\n    image: odoo\n    mem_limit: lots\n    stop_grace_period: 30\n    ports: [\"x:80\"]\n";
+        let p = load(&opts(&["/p/compose.yaml"], &[]), &fs(&[("/p/compose.yaml", compose)]));
         let mut ranges: Vec<&str> = p.errors.iter().map(|e| e.error.range.of(compose)).collect();
         ranges.sort();
         assert_eq!(ranges, ["\"x:80\"", "30", "lots"]);

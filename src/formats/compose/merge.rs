@@ -65,10 +65,7 @@ pub fn normalize(v: &mut Value, path: &mut Vec<String>) {
     } else if matches(path, &["services", "*", "build"]) {
         if let Val::Str { .. } = v.val {
             let ctx = v.clone();
-            v.val = Val::Map(vec![Entry {
-                key: "context".into(),
-                value: ctx,
-            }]);
+            v.val = Val::Map(vec![Entry { key: "context".into(), value: ctx }]);
         }
     } else if STRING_OR_LIST.iter().any(|p| matches(path, p)) && matches!(v.val, Val::Str { .. }) {
         let item = v.clone();
@@ -107,9 +104,7 @@ fn to_key_value_map(v: &mut Value) {
                 // narrow the range to the value when the text maps one-to-one
                 if let Val::Str { style, .. } = &item.val {
                     let r = origin.range;
-                    let inner_len = r
-                        .len()
-                        .saturating_sub(if style.is_quoted() { 2 } else { 0 });
+                    let inner_len = r.len().saturating_sub(if style.is_quoted() { 2 } else { 0 });
                     if item.interpolations().is_empty() && inner_len == text.len() {
                         let off = if style.is_quoted() { 1 } else { 0 };
                         let start = r.start as usize + off + k.len() + 1;
@@ -124,25 +119,10 @@ fn to_key_value_map(v: &mut Value) {
                 interpolations.retain(|i| i.record.range.start > k.len());
                 (
                     k.to_string(),
-                    Value {
-                        val: Val::Str {
-                            text: val.to_string(),
-                            style: quoted(style),
-                            interpolations,
-                        },
-                        origin,
-                        tag: None,
-                    },
+                    Value { val: Val::Str { text: val.to_string(), style: quoted(style), interpolations }, origin, tag: None },
                 )
             }
-            None => (
-                text.to_string(),
-                Value {
-                    val: Val::Null,
-                    origin: item.origin.clone(),
-                    tag: None,
-                },
-            ),
+            None => (text.to_string(), Value { val: Val::Null, origin: item.origin.clone(), tag: None }),
         };
         upsert(&mut entries, Entry { key, value });
     }
@@ -151,11 +131,7 @@ fn to_key_value_map(v: &mut Value) {
 
 /// A value split out of `K=V` is a string whatever it looks like.
 fn quoted(style: ScalarStyle) -> ScalarStyle {
-    if style == ScalarStyle::Plain {
-        ScalarStyle::DoubleQuoted
-    } else {
-        style
-    }
+    if style == ScalarStyle::Plain { ScalarStyle::DoubleQuoted } else { style }
 }
 
 fn upsert(entries: &mut Vec<Entry>, e: Entry) {
@@ -174,42 +150,22 @@ fn list_to_map(v: &mut Value, depends_on: bool) {
         let Some(name) = item.as_str() else { continue };
         let value = if depends_on {
             let synth = |s: &str| Value {
-                val: Val::Str {
-                    text: s.to_string(),
-                    style: ScalarStyle::Plain,
-                    interpolations: Vec::new(),
-                },
+                val: Val::Str { text: s.to_string(), style: ScalarStyle::Plain, interpolations: Vec::new() },
                 origin: item.origin.clone(),
                 tag: None,
             };
             Value {
                 val: Val::Map(vec![
-                    Entry {
-                        key: "condition".into(),
-                        value: synth("service_started"),
-                    },
-                    Entry {
-                        key: "required".into(),
-                        value: synth("true"),
-                    },
+                    Entry { key: "condition".into(), value: synth("service_started") },
+                    Entry { key: "required".into(), value: synth("true") },
                 ]),
                 origin: item.origin.clone(),
                 tag: None,
             }
         } else {
-            Value {
-                val: Val::Null,
-                origin: item.origin.clone(),
-                tag: None,
-            }
+            Value { val: Val::Null, origin: item.origin.clone(), tag: None }
         };
-        upsert(
-            &mut entries,
-            Entry {
-                key: name.to_string(),
-                value,
-            },
-        );
+        upsert(&mut entries, Entry { key: name.to_string(), value });
     }
     v.val = Val::Map(entries);
 }
@@ -228,14 +184,8 @@ pub fn merge(base: Value, over: Value, path: &mut Vec<String>) -> Value {
         return over;
     }
     if matches(p, &["services", "*", "logging"]) {
-        let d1 = base
-            .get("driver")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let d2 = over
-            .get("driver")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let d1 = base.get("driver").and_then(Value::as_str).map(str::to_string);
+        let d2 = over.get("driver").and_then(Value::as_str).map(str::to_string);
         if d1.is_some() && d2.is_some() && d1 != d2 {
             return over;
         }
@@ -249,33 +199,18 @@ pub fn merge(base: Value, over: Value, path: &mut Vec<String>) -> Value {
                 a.push(item);
             }
         }
-        return Value {
-            val: Val::Seq(a),
-            ..base
-        };
+        return Value { val: Val::Seq(a), ..base };
     }
     if over.is_null() {
         return base;
     }
     match (base.val, over.val) {
-        (Val::Map(a), Val::Map(b)) => Value {
-            val: Val::Map(merge_maps(a, b, path)),
-            origin: base.origin,
-            tag: None,
-        },
+        (Val::Map(a), Val::Map(b)) => Value { val: Val::Map(merge_maps(a, b, path)), origin: base.origin, tag: None },
         (Val::Seq(mut a), Val::Seq(b)) => {
             a.extend(b);
-            Value {
-                val: Val::Seq(a),
-                origin: base.origin,
-                tag: None,
-            }
+            Value { val: Val::Seq(a), origin: base.origin, tag: None }
         }
-        (_, val) => Value {
-            val,
-            origin: over.origin,
-            tag: over.tag,
-        },
+        (_, val) => Value { val, origin: over.origin, tag: over.tag },
     }
 }
 
@@ -312,11 +247,7 @@ fn merge_maps(mut a: Vec<Entry>, b: Vec<Entry>, path: &mut Vec<String>) -> Vec<E
 }
 
 fn placeholder(origin: &Origin) -> Value {
-    Value {
-        val: Val::Null,
-        origin: origin.clone(),
-        tag: None,
-    }
+    Value { val: Val::Null, origin: origin.clone(), tag: None }
 }
 
 /// Removes what `!reset` marks (entries and items) and forgets the tags, once a document
@@ -393,10 +324,7 @@ fn indexer_for(path: &[String]) -> Option<Indexer> {
         &["services", "*", "networks", "*", "link_local_ips"],
     ];
     if by_value.iter().any(|p| matches(path, p)) {
-        return Some(|v| {
-            v.as_str()
-                .map(|s| s.split_once('=').map(|(k, _)| k).unwrap_or(s).to_string())
-        });
+        return Some(|v| v.as_str().map(|s| s.split_once('=').map(|(k, _)| k).unwrap_or(s).to_string()));
     }
     if matches(path, &["services", "*", "ports"]) {
         return Some(port_key);
@@ -408,14 +336,9 @@ fn indexer_for(path: &[String]) -> Option<Indexer> {
             _ => None,
         });
     }
-    if matches(path, &["services", "*", "secrets"]) || matches(path, &["services", "*", "configs"])
-    {
+    if matches(path, &["services", "*", "secrets"]) || matches(path, &["services", "*", "configs"]) {
         let secrets = path.get(2).is_some_and(|p| p == "secrets");
-        return Some(if secrets {
-            |v| mount_key(v, "/run/secrets")
-        } else {
-            |v| mount_key(v, "")
-        });
+        return Some(if secrets { |v| mount_key(v, "/run/secrets") } else { |v| mount_key(v, "") });
     }
     if matches(path, &["services", "*", "env_file"]) {
         return Some(|v| match &v.val {
@@ -432,10 +355,7 @@ fn mount_key(v: &Value, default: &str) -> Option<String> {
         Val::Str { text, .. } => Some(format!("{default}/{text}")),
         Val::Map(_) => match v.get("target").and_then(Value::as_str) {
             Some(t) => Some(t.to_string()),
-            None => Some(format!(
-                "{default}/{}",
-                v.get("source").and_then(Value::as_str).unwrap_or("")
-            )),
+            None => Some(format!("{default}/{}", v.get("source").and_then(Value::as_str).unwrap_or(""))),
         },
         _ => None,
     }
@@ -464,9 +384,7 @@ pub fn port_key(v: &Value) -> Option<String> {
             let target = v.get("target")?.as_str()?.to_string();
             Some(format!(
                 "{}:{}:{}/{}",
-                v.get("host_ip")
-                    .and_then(Value::as_str)
-                    .unwrap_or("0.0.0.0"),
+                v.get("host_ip").and_then(Value::as_str).unwrap_or("0.0.0.0"),
                 v.get("published").and_then(Value::as_str).unwrap_or(""),
                 target,
                 v.get("protocol").and_then(Value::as_str).unwrap_or("tcp")
@@ -506,19 +424,12 @@ mod tests {
     }
 
     fn strs(v: &Value) -> Vec<String> {
-        v.as_seq()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_str().unwrap_or("{map}").to_string())
-            .collect()
+        v.as_seq().unwrap().iter().map(|x| x.as_str().unwrap_or("{map}").to_string()).collect()
     }
 
     #[test]
     fn mappings_merge_scalars_replace() {
-        let v = merged(
-            "services:\n  s:\n    image: a\n    restart: always\n",
-            "services:\n  s:\n    image: b\n",
-        );
+        let v = merged("services:\n  s:\n    image: a\n    restart: always\n", "services:\n  s:\n    image: b\n");
         assert_eq!(svc(&v).get("image").unwrap().as_str(), Some("b"));
         assert_eq!(svc(&v).get("image").unwrap().origin.file, FileId(1));
         assert_eq!(svc(&v).get("restart").unwrap().as_str(), Some("always"));
@@ -540,11 +451,7 @@ mod tests {
     fn env_list_value_range_is_the_value() {
         let src = "services:\n  s:\n    environment:\n      - \"PGPASSWORD=secret\"\n";
         let v = load(src, 0);
-        let pw = svc(&v)
-            .get("environment")
-            .unwrap()
-            .get("PGPASSWORD")
-            .unwrap();
+        let pw = svc(&v).get("environment").unwrap().get("PGPASSWORD").unwrap();
         assert_eq!(pw.origin.range.of(src), "secret");
     }
 
@@ -592,14 +499,8 @@ mod tests {
             "services:\n  s:\n    depends_on:\n      db:\n        condition: service_healthy\n      redis:\n        condition: service_started\n",
         );
         let d = svc(&v).get("depends_on").unwrap();
-        assert_eq!(
-            d.get("db").unwrap().get("condition").unwrap().as_str(),
-            Some("service_healthy")
-        );
-        assert_eq!(
-            d.get("db").unwrap().get("required").unwrap().as_str(),
-            Some("true")
-        );
+        assert_eq!(d.get("db").unwrap().get("condition").unwrap().as_str(), Some("service_healthy"));
+        assert_eq!(d.get("db").unwrap().get("required").unwrap().as_str(), Some("true"));
         assert!(d.get("redis").is_some());
     }
 

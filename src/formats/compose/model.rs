@@ -37,11 +37,7 @@ impl<T> Spanned<T> {
         self.origin.via_alias.is_some()
     }
     fn from(value: T, v: &Value) -> Self {
-        Spanned {
-            value,
-            origin: v.origin.clone(),
-            interpolations: v.interpolations().to_vec(),
-        }
+        Spanned { value, origin: v.origin.clone(), interpolations: v.interpolations().to_vec() }
     }
 }
 
@@ -254,18 +250,17 @@ fn go_parse_int(s: &str) -> Option<i64> {
     if body.is_empty() {
         return None;
     }
-    let (radix, digits) =
-        if let Some(d) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-            (16, d)
-        } else if let Some(d) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-            (8, d)
-        } else if let Some(d) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-            (2, d)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (8, &body[1..])
-        } else {
-            (10, body)
-        };
+    let (radix, digits) = if let Some(d) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        (16, d)
+    } else if let Some(d) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        (8, d)
+    } else if let Some(d) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        (2, d)
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
+    } else {
+        (10, body)
+    };
     // Go's base-0 parsing accepts `_` between digits
     if digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
         return None;
@@ -286,9 +281,7 @@ fn is_yaml_float(s: &str) -> bool {
     };
     let ok_m = match mantissa.split_once('.') {
         Some((a, f)) => {
-            a.chars().all(|c| c.is_ascii_digit())
-                && f.chars().all(|c| c.is_ascii_digit())
-                && !(a.is_empty() && f.is_empty())
+            a.chars().all(|c| c.is_ascii_digit()) && f.chars().all(|c| c.is_ascii_digit()) && !(a.is_empty() && f.is_empty())
         }
         None => !mantissa.is_empty() && mantissa.chars().all(|c| c.is_ascii_digit()),
     };
@@ -300,21 +293,13 @@ fn is_yaml_float(s: &str) -> bool {
 }
 
 fn format_go_float(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{}", f as i64)
-    } else {
-        format!("{f}")
-    }
+    if f.fract() == 0.0 && f.abs() < 1e21 { format!("{}", f as i64) } else { format!("{f}") }
 }
 
 /// A scalar as compose's string fields see it (plain scalars go through YAML typing).
 fn string_of(v: &Value) -> Option<String> {
     match &v.val {
-        Val::Str {
-            text,
-            style: ScalarStyle::Plain,
-            interpolations,
-        } if interpolations.is_empty() => Some(plain_to_string(text)),
+        Val::Str { text, style: ScalarStyle::Plain, interpolations } if interpolations.is_empty() => Some(plain_to_string(text)),
         Val::Str { text, .. } => Some(text.clone()),
         _ => None,
     }
@@ -370,19 +355,13 @@ impl Ctx<'_> {
         }
         let s = v.as_str().unwrap_or("");
         if v.is_plain() && go_parse_int(s).is_some() && s != "0" {
-            self.error(
-                &v.origin,
-                format!("{what} must be a string with a unit, like \"{s}s\""),
-            );
+            self.error(&v.origin, format!("{what} must be a string with a unit, like \"{s}s\""));
             return None;
         }
         match units::parse_go_duration(s) {
             Some(d) => Some(Spanned::from(d, v)),
             None => {
-                self.error(
-                    &v.origin,
-                    format!("invalid duration {s:?} for {what}: missing or unknown unit"),
-                );
+                self.error(&v.origin, format!("invalid duration {s:?} for {what}: missing or unknown unit"));
                 None
             }
         }
@@ -445,10 +424,7 @@ pub fn build(project: &mut Project, fs: &dyn FileSystem) {
     for e in entries {
         if e.value.as_map().is_none() {
             if !e.value.is_null() {
-                ctx.error(
-                    &e.value.origin,
-                    format!("services.{} must be a mapping", e.key),
-                );
+                ctx.error(&e.value.origin, format!("services.{} must be a mapping", e.key));
             }
             continue;
         }
@@ -496,14 +472,8 @@ fn service(ctx: &mut Ctx<'_>, name: &str, v: &Value) -> Service {
     let resources = |ctx: &mut Ctx<'_>, which: &str| {
         let r = deploy_res.and_then(|r| r.get(which));
         Resources {
-            memory: ctx.bytes(
-                r.and_then(|r| r.get("memory")),
-                &format!("deploy.resources.{which}.memory"),
-            ),
-            cpus: ctx.float(
-                r.and_then(|r| r.get("cpus")),
-                &format!("deploy.resources.{which}.cpus"),
-            ),
+            memory: ctx.bytes(r.and_then(|r| r.get("memory")), &format!("deploy.resources.{which}.memory")),
+            cpus: ctx.float(r.and_then(|r| r.get("cpus")), &format!("deploy.resources.{which}.cpus")),
         }
     };
     let limits = resources(ctx, "limits");
@@ -529,9 +499,7 @@ fn service(ctx: &mut Ctx<'_>, name: &str, v: &Value) -> Service {
         reservations,
         mem_limit: ctx.bytes(v.get("mem_limit"), "mem_limit"),
         memswap_limit: match v.get("memswap_limit") {
-            Some(m) if m.as_str().map(str::trim) == Some("-1") => {
-                Some(Spanned::from(SwapLimit::Unlimited, m))
-            }
+            Some(m) if m.as_str().map(str::trim) == Some("-1") => Some(Spanned::from(SwapLimit::Unlimited, m)),
             m => ctx.bytes(m, "memswap_limit").map(|b| Spanned {
                 value: SwapLimit::Bytes(b.value),
                 origin: b.origin,
@@ -548,38 +516,22 @@ fn service(ctx: &mut Ctx<'_>, name: &str, v: &Value) -> Service {
     // compose refuses two different values for the same limit
     type Limit<'a> = &'a Option<Spanned<Bytes>>;
     let pairs: [(Limit, Limit, &str, &str); 2] = [
-        (
-            &s.mem_limit,
-            &s.limits.memory,
-            "mem_limit",
-            "deploy.resources.limits.memory",
-        ),
-        (
-            &s.mem_reservation,
-            &s.reservations.memory,
-            "mem_reservation",
-            "deploy.resources.reservations.memory",
-        ),
+        (&s.mem_limit, &s.limits.memory, "mem_limit", "deploy.resources.limits.memory"),
+        (&s.mem_reservation, &s.reservations.memory, "mem_reservation", "deploy.resources.reservations.memory"),
     ];
     for (a, b, an, bn) in pairs {
         if let (Some(a), Some(b)) = (a, b)
             && a.value != b.value
         {
             let o = b.origin.clone();
-            ctx.error(
-                &o,
-                format!("can't set distinct values on '{an}' and '{bn}'"),
-            );
+            ctx.error(&o, format!("can't set distinct values on '{an}' and '{bn}'"));
         }
     }
     if let (Some(a), Some(b)) = (&s.cpus, &s.limits.cpus)
         && a.value != b.value
     {
         let o = b.origin.clone();
-        ctx.error(
-            &o,
-            "can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'",
-        );
+        ctx.error(&o, "can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'");
     }
     let (env_files, from_files) = env_files(ctx, v.get("env_file"));
     s.env_files = env_files;
@@ -592,30 +544,15 @@ fn command(ctx: &mut Ctx<'_>, v: Option<&Value>, what: &str) -> Option<Spanned<C
     match &v.val {
         Val::Null => None,
         Val::Str { text, .. } => match syntax::shell_words(text) {
-            Ok(args) => Some(Spanned::from(
-                Command {
-                    args,
-                    from_string: true,
-                },
-                v,
-            )),
+            Ok(args) => Some(Spanned::from(Command { args, from_string: true }, v)),
             Err(e) => {
                 ctx.error(&v.origin, format!("{what}: {e}"));
                 None
             }
         },
         Val::Seq(items) => {
-            let args = items
-                .iter()
-                .map(|i| string_of(i).unwrap_or_default())
-                .collect();
-            Some(Spanned::from(
-                Command {
-                    args,
-                    from_string: false,
-                },
-                v,
-            ))
+            let args = items.iter().map(|i| string_of(i).unwrap_or_default()).collect();
+            Some(Spanned::from(Command { args, from_string: false }, v))
         }
         Val::Map(_) => {
             ctx.error(&v.origin, format!("{what} must be a string or a list"));
@@ -627,10 +564,7 @@ fn command(ctx: &mut Ctx<'_>, v: Option<&Value>, what: &str) -> Option<Spanned<C
 fn string_list(ctx: &mut Ctx<'_>, v: Option<&Value>, what: &str) -> Vec<Spanned<String>> {
     let Some(v) = v else { return Vec::new() };
     match &v.val {
-        Val::Seq(items) => items
-            .iter()
-            .filter_map(|i| ctx.string(Some(i), what))
-            .collect(),
+        Val::Seq(items) => items.iter().filter_map(|i| ctx.string(Some(i), what)).collect(),
         Val::Null => Vec::new(),
         _ => ctx.string(Some(v), what).into_iter().collect(),
     }
@@ -659,11 +593,7 @@ fn ports(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Vec<Spanned<Port>> {
                 Err(e) => ctx.error(&item.origin, format!("invalid port {text:?}: {e}")),
             },
             Val::Map(_) => {
-                let Some(target) = item
-                    .get("target")
-                    .and_then(Value::as_int)
-                    .and_then(|t| u32::try_from(t).ok())
-                else {
+                let Some(target) = item.get("target").and_then(Value::as_int).and_then(|t| u32::try_from(t).ok()) else {
                     ctx.error(&item.origin, "a port needs a numeric target");
                     continue;
                 };
@@ -677,10 +607,7 @@ fn ports(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Vec<Spanned<Port>> {
                 };
                 out.push(Spanned::from(port, item));
             }
-            _ => ctx.error(
-                &item.origin,
-                "a port must be a string, a number or a mapping",
-            ),
+            _ => ctx.error(&item.origin, "a port must be a string, a number or a mapping"),
         }
     }
     out
@@ -755,13 +682,7 @@ fn ulimits(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Vec<Ulimit> {
             },
             _ => {
                 let n = ctx.int(Some(&e.value), &what);
-                Ulimit {
-                    name: e.key.clone(),
-                    soft: n.clone(),
-                    hard: n,
-                    single: true,
-                    origin: e.value.origin.clone(),
-                }
+                Ulimit { name: e.key.clone(), soft: n.clone(), hard: n, single: true, origin: e.value.origin.clone() }
             }
         };
         out.push(u);
@@ -775,33 +696,13 @@ fn depends_on(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Vec<Dependency> {
     };
     let mut out = Vec::new();
     for e in entries {
-        let condition = e
-            .value
-            .get("condition")
-            .and_then(string_of)
-            .unwrap_or_else(|| "service_started".into());
-        if !matches!(
-            condition.as_str(),
-            "service_started" | "service_healthy" | "service_completed_successfully"
-        ) {
-            let o = e
-                .value
-                .get("condition")
-                .map(|c| c.origin.clone())
-                .unwrap_or(e.value.origin.clone());
+        let condition = e.value.get("condition").and_then(string_of).unwrap_or_else(|| "service_started".into());
+        if !matches!(condition.as_str(), "service_started" | "service_healthy" | "service_completed_successfully") {
+            let o = e.value.get("condition").map(|c| c.origin.clone()).unwrap_or(e.value.origin.clone());
             ctx.error(&o, format!("invalid depends_on condition {condition:?}"));
         }
-        let required = e
-            .value
-            .get("required")
-            .and_then(string_of)
-            .is_none_or(|r| r == "true");
-        out.push(Dependency {
-            service: e.key.clone(),
-            condition,
-            required,
-            origin: e.value.origin.clone(),
-        });
+        let required = e.value.get("required").and_then(string_of).is_none_or(|r| r == "true");
+        out.push(Dependency { service: e.key.clone(), condition, required, origin: e.value.origin.clone() });
     }
     out
 }
@@ -813,10 +714,7 @@ fn healthcheck(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Option<Healthcheck> {
         let ht = match &t.val {
             Val::Str { text, .. } => HealthTest::Shell(text.clone()),
             Val::Seq(items) => {
-                let words: Vec<String> = items
-                    .iter()
-                    .map(|i| string_of(i).unwrap_or_default())
-                    .collect();
+                let words: Vec<String> = items.iter().map(|i| string_of(i).unwrap_or_default()).collect();
                 match words.first().map(String::as_str) {
                     Some("NONE") => HealthTest::None,
                     Some("CMD") => HealthTest::Cmd(words[1..].to_vec()),
@@ -828,17 +726,12 @@ fn healthcheck(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Option<Healthcheck> {
         };
         Some(Spanned::from(ht, t))
     });
-    let disable = v
-        .get("disable")
-        .filter(|d| !d.is_null())
-        .map(|d| Spanned::from(string_of(d).as_deref() == Some("true"), d));
-    let retries = ctx
-        .int(v.get("retries"), "healthcheck.retries")
-        .map(|r| Spanned {
-            value: r.value.max(0) as u64,
-            origin: r.origin,
-            interpolations: r.interpolations,
-        });
+    let disable = v.get("disable").filter(|d| !d.is_null()).map(|d| Spanned::from(string_of(d).as_deref() == Some("true"), d));
+    let retries = ctx.int(v.get("retries"), "healthcheck.retries").map(|r| Spanned {
+        value: r.value.max(0) as u64,
+        origin: r.origin,
+        interpolations: r.interpolations,
+    });
     Some(Healthcheck {
         test,
         interval: ctx.duration(v.get("interval"), "healthcheck.interval"),
@@ -872,10 +765,7 @@ fn secrets(ctx: &mut Ctx<'_>, v: Option<&Value>) -> Vec<Spanned<SecretRef>> {
     let mut out = Vec::new();
     for item in items {
         let r = match &item.val {
-            Val::Str { text, .. } => SecretRef {
-                source: text.clone(),
-                target: None,
-            },
+            Val::Str { text, .. } => SecretRef { source: text.clone(), target: None },
             Val::Map(_) => SecretRef {
                 source: item.get("source").and_then(string_of).unwrap_or_default(),
                 target: item.get("target").and_then(string_of),
@@ -905,10 +795,7 @@ fn env_files(ctx: &mut Ctx<'_>, v: Option<&Value>) -> (Vec<Spanned<EnvFileRef>>,
                     ctx.error(&item.origin, "env_file needs a path");
                     continue;
                 };
-                let required = item
-                    .get("required")
-                    .and_then(string_of)
-                    .is_none_or(|r| r == "true");
+                let required = item.get("required").and_then(string_of).is_none_or(|r| r == "true");
                 (p.as_str().unwrap_or("").to_string(), required, p)
             }
             _ => continue,
@@ -919,21 +806,12 @@ fn env_files(ctx: &mut Ctx<'_>, v: Option<&Value>) -> (Vec<Spanned<EnvFileRef>>,
             Some(id) => Some(id),
             None => match ctx.fs.read(&resolved) {
                 Ok(bytes) => {
-                    let id = ctx.project.add_file(
-                        resolved.clone(),
-                        bytes,
-                        FileRole::EnvFile,
-                        dir.clone(),
-                    );
+                    let id = ctx.project.add_file(resolved.clone(), bytes, FileRole::EnvFile, dir.clone());
                     let text = ctx.project.files[id.0 as usize].source.text.clone();
                     let env = ctx.project.env.clone();
                     let parsed = dotenv::parse(&text, &|k| env.value(k));
                     for e in &parsed.errors {
-                        ctx.project.errors.push(ComposeError {
-                            file: id,
-                            kind: ErrorKind::DotEnv,
-                            error: e.clone(),
-                        });
+                        ctx.project.errors.push(ComposeError { file: id, kind: ErrorKind::DotEnv, error: e.clone() });
                     }
                     ctx.project.files[id.0 as usize].dotenv = Some(parsed);
                     Some(id)
@@ -949,11 +827,8 @@ fn env_files(ctx: &mut Ctx<'_>, v: Option<&Value>) -> (Vec<Spanned<EnvFileRef>>,
                         ctx.project.errors.push(ComposeError {
                             file: at.origin.file,
                             kind: ErrorKind::MissingFile,
-                            error: SyntaxError::new(
-                                at.origin.range,
-                                format!("env file {} not found", resolved.display()),
-                            )
-                            .with_label("no such file"),
+                            error: SyntaxError::new(at.origin.range, format!("env file {} not found", resolved.display()))
+                                .with_label("no such file"),
                         });
                     }
                     None
@@ -983,15 +858,7 @@ fn env_files(ctx: &mut Ctx<'_>, v: Option<&Value>) -> (Vec<Spanned<EnvFileRef>>,
                 }
             }
         }
-        refs.push(Spanned::from(
-            EnvFileRef {
-                path,
-                resolved,
-                required,
-                file,
-            },
-            at,
-        ));
+        refs.push(Spanned::from(EnvFileRef { path, resolved, required, file }, at));
     }
     (refs, vars)
 }
@@ -1001,10 +868,8 @@ fn environment(ctx: &mut Ctx<'_>, v: Option<&Value>, mut vars: Vec<EnvEntry>) ->
         for e in entries {
             let entry = match &e.value.val {
                 Val::Null => {
-                    let origin = Origin {
-                        range: e.value.origin.key_range.unwrap_or(e.value.origin.range),
-                        ..e.value.origin.clone()
-                    };
+                    let origin =
+                        Origin { range: e.value.origin.key_range.unwrap_or(e.value.origin.range), ..e.value.origin.clone() };
                     match ctx.project.env.get(&e.key) {
                         Some(var) => EnvEntry {
                             name: e.key.clone(),
@@ -1030,13 +895,7 @@ fn environment(ctx: &mut Ctx<'_>, v: Option<&Value>, mut vars: Vec<EnvEntry>) ->
                     interpolations: e.value.interpolations().to_vec(),
                 },
                 _ => {
-                    ctx.error(
-                        &e.value.origin,
-                        format!(
-                            "environment.{} must be a string, a number, a boolean or null",
-                            e.key
-                        ),
-                    );
+                    ctx.error(&e.value.origin, format!("environment.{} must be a string, a number, a boolean or null", e.key));
                     continue;
                 }
             };

@@ -139,28 +139,18 @@ pub fn parse_port(spec: &str) -> Result<Vec<PortSpec>, String> {
         3 => (parts[0].to_string(), parts[1]),
         _ => (parts[..n - 2].join(":"), parts[n - 2]),
     };
-    let ip = ip
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .map(str::to_string)
-        .unwrap_or(ip);
+    let ip = ip.strip_prefix('[').and_then(|s| s.strip_suffix(']')).map(str::to_string).unwrap_or(ip);
     if container.is_empty() {
         return Err(format!("no port specified: {spec}"));
     }
-    let (cs, ce) =
-        parse_port_range(container).ok_or_else(|| format!("invalid containerPort: {container}"))?;
-    let host_range = if host.is_empty() {
-        None
-    } else {
-        Some(parse_port_range(host).ok_or_else(|| format!("invalid hostPort: {host}"))?)
-    };
+    let (cs, ce) = parse_port_range(container).ok_or_else(|| format!("invalid containerPort: {container}"))?;
+    let host_range =
+        if host.is_empty() { None } else { Some(parse_port_range(host).ok_or_else(|| format!("invalid hostPort: {host}"))?) };
     if let Some((hs, he)) = host_range
         && ce > cs
         && he - hs != ce - cs
     {
-        return Err(format!(
-            "invalid ranges specified for container and host ports: {container} and {host}"
-        ));
+        return Err(format!("invalid ranges specified for container and host ports: {container} and {host}"));
     }
     let host_ip = (!ip.is_empty()).then_some(ip);
     let mut out = Vec::new();
@@ -170,12 +160,7 @@ pub fn parse_port(spec: &str) -> Result<Vec<PortSpec>, String> {
             Some((hs, he)) if ce == cs && he != hs => Some(format!("{hs}-{he}")),
             Some((hs, _)) => Some((hs + i).to_string()),
         };
-        out.push(PortSpec {
-            host_ip: host_ip.clone(),
-            published,
-            target: cs + i,
-            protocol: proto.clone(),
-        });
+        out.push(PortSpec { host_ip: host_ip.clone(), published, target: cs + i, protocol: proto.clone() });
     }
     Ok(out)
 }
@@ -201,10 +186,7 @@ pub fn is_file_path(source: &str) -> bool {
 }
 
 pub fn parse_volume(spec: &str) -> Result<VolumeSpec, String> {
-    let mut v = VolumeSpec {
-        kind: "volume",
-        ..Default::default()
-    };
+    let mut v = VolumeSpec { kind: "volume", ..Default::default() };
     match spec.len() {
         0 => return Err("invalid empty volume spec".into()),
         1 | 2 => {
@@ -230,17 +212,13 @@ pub fn parse_volume(spec: &str) -> Result<VolumeSpec, String> {
             buffer.push('}');
             continue;
         }
-        let windows_drive = c == Some(':')
-            && buffer.chars().count() == 1
-            && buffer.chars().all(char::is_alphabetic);
+        let windows_drive = c == Some(':') && buffer.chars().count() == 1 && buffer.chars().all(char::is_alphabetic);
         if windows_drive {
             buffer.push(':');
         } else if (c == Some(':') || c.is_none()) && depth == 0 {
             let end = c.is_none();
             if buffer.is_empty() {
-                return Err(format!(
-                    "invalid spec: {spec}: empty section between colons"
-                ));
+                return Err(format!("invalid spec: {spec}: empty section between colons"));
             }
             let b = std::mem::take(&mut buffer);
             if source.is_none() && end {
@@ -289,16 +267,8 @@ pub fn split_image(s: &str) -> ImageRef {
     };
     let slash = rest.rfind('/').map(|i| i + 1).unwrap_or(0);
     match rest[slash..].rfind(':') {
-        Some(c) => ImageRef {
-            name: rest[..slash + c].to_string(),
-            tag: Some(rest[slash + c + 1..].to_string()),
-            digest,
-        },
-        None => ImageRef {
-            name: rest.to_string(),
-            tag: None,
-            digest,
-        },
+        Some(c) => ImageRef { name: rest[..slash + c].to_string(), tag: Some(rest[slash + c + 1..].to_string()), digest },
+        None => ImageRef { name: rest.to_string(), tag: None, digest },
     }
 }
 
@@ -316,26 +286,14 @@ mod tests {
         assert_eq!(words("echo a && echo b"), ["echo", "a"]);
         assert_eq!(
             words(r#"sh -c "echo \"hi\" $HOME 'q'" 'single \ x' back\ slash"#),
-            [
-                "sh",
-                "-c",
-                "echo \"hi\" $HOME 'q'",
-                "single \\ x",
-                "back slash"
-            ]
+            ["sh", "-c", "echo \"hi\" $HOME 'q'", "single \\ x", "back slash"]
         );
         assert_eq!(words("a;b"), ["a"]);
         assert_eq!(words("x > y"), ["x"]);
         assert!(words("  ").is_empty());
-        assert_eq!(
-            words("a\tb\nc  $(date) `x` #c"),
-            ["a", "b", "c", "$(date)", "`x`", "#c"]
-        );
+        assert_eq!(words("a\tb\nc  $(date) `x` #c"), ["a", "b", "c", "$(date)", "`x`", "#c"]);
         assert!(shell_words("a \"b").is_err());
-        assert_eq!(
-            words("odoo -- --workers=2 ''"),
-            ["odoo", "--", "--workers=2", ""]
-        );
+        assert_eq!(words("odoo -- --workers=2 ''"), ["odoo", "--", "--workers=2", ""]);
         assert_eq!(words("run 2>&1"), ["run"]);
     }
 
@@ -358,9 +316,7 @@ mod tests {
         assert_eq!(p[0].protocol, "udp");
         let p = parse_port("8000-8001:9000-9001").unwrap();
         assert_eq!(
-            p.iter()
-                .map(|x| (x.published.clone().unwrap(), x.target))
-                .collect::<Vec<_>>(),
+            p.iter().map(|x| (x.published.clone().unwrap(), x.target)).collect::<Vec<_>>(),
             [("8000".into(), 9000), ("8001".into(), 9001)]
         );
         let p = parse_port("[::1]:80:80").unwrap();
@@ -381,10 +337,7 @@ mod tests {
         let v = parse_volume("odoo-data:/var/lib/odoo").unwrap();
         assert_eq!((v.kind, v.source.as_deref()), ("volume", Some("odoo-data")));
         let v = parse_volume("/var/lib/odoo").unwrap();
-        assert_eq!(
-            (v.kind, v.source, v.target.as_str()),
-            ("volume", None, "/var/lib/odoo")
-        );
+        assert_eq!((v.kind, v.source, v.target.as_str()), ("volume", None, "/var/lib/odoo"));
         let v = parse_volume("${HOME}/.adhoc:/home/odoo/.adhoc").unwrap();
         assert_eq!(v.target, "/home/odoo/.adhoc");
         let v = parse_volume("C:\\data:/data").unwrap();
@@ -395,27 +348,14 @@ mod tests {
 
     #[test]
     fn images() {
-        assert_eq!(
-            split_image("odoo:17.0"),
-            ImageRef {
-                name: "odoo".into(),
-                tag: Some("17.0".into()),
-                digest: None
-            }
-        );
+        assert_eq!(split_image("odoo:17.0"), ImageRef { name: "odoo".into(), tag: Some("17.0".into()), digest: None });
         assert_eq!(split_image("odoo").tag, None);
         let r = split_image("registry:5000/team/odoo:17");
-        assert_eq!(
-            (r.name.as_str(), r.tag.as_deref()),
-            ("registry:5000/team/odoo", Some("17"))
-        );
+        assert_eq!((r.name.as_str(), r.tag.as_deref()), ("registry:5000/team/odoo", Some("17")));
         let r = split_image("registry:5000/team/odoo");
         assert_eq!((r.name.as_str(), r.tag), ("registry:5000/team/odoo", None));
         let r = split_image("postgres:16@sha256:abc");
-        assert_eq!(
-            (r.tag.as_deref(), r.digest.as_deref()),
-            (Some("16"), Some("sha256:abc"))
-        );
+        assert_eq!((r.tag.as_deref(), r.digest.as_deref()), (Some("16"), Some("sha256:abc")));
         assert_eq!(split_image(":").tag.as_deref(), Some(""));
     }
 }

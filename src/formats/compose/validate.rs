@@ -11,9 +11,8 @@ use super::value::{Origin, Value};
 use super::{ComposeError, ErrorKind};
 
 /// Top-level keys of the compose specification (besides `x-…`).
-pub const TOP_LEVEL_KEYS: &[&str] = &[
-    "configs", "include", "models", "name", "networks", "secrets", "services", "version", "volumes",
-];
+pub const TOP_LEVEL_KEYS: &[&str] =
+    &["configs", "include", "models", "name", "networks", "secrets", "services", "version", "volumes"];
 
 /// Service keys of the compose specification (besides `x-…`).
 pub const SERVICE_KEYS: &[&str] = &[
@@ -113,20 +112,14 @@ pub const SERVICE_KEYS: &[&str] = &[
 ];
 
 fn key_origin(o: &Origin) -> Origin {
-    Origin {
-        range: o.key_range.unwrap_or(o.range),
-        ..o.clone()
-    }
+    Origin { range: o.key_range.unwrap_or(o.range), ..o.clone() }
 }
 
 /// The schema's unanchored `[a-zA-Z0-9][a-zA-Z0-9_.-]+`: somewhere an alphanumeric
 /// followed by one of those.
 fn container_name_ok(s: &str) -> bool {
     let b = s.as_bytes();
-    b.windows(2).any(|w| {
-        w[0].is_ascii_alphanumeric()
-            && (w[1].is_ascii_alphanumeric() || matches!(w[1], b'_' | b'.' | b'-'))
-    })
+    b.windows(2).any(|w| w[0].is_ascii_alphanumeric() && (w[1].is_ascii_alphanumeric() || matches!(w[1], b'_' | b'.' | b'-')))
 }
 
 pub fn validate(project: &mut Project) {
@@ -135,35 +128,18 @@ pub fn validate(project: &mut Project) {
     };
     let mut errors = Vec::new();
     let mut err = |o: &Origin, msg: String| {
-        errors.push(ComposeError {
-            file: o.file,
-            kind: ErrorKind::Model,
-            error: SyntaxError::new(o.range, msg),
-        });
+        errors.push(ComposeError { file: o.file, kind: ErrorKind::Model, error: SyntaxError::new(o.range, msg) });
     };
     let Some(top) = root.as_map() else { return };
     for e in top {
         if !e.key.starts_with("x-") && !TOP_LEVEL_KEYS.contains(&e.key.as_str()) {
-            err(
-                &key_origin(&e.value.origin),
-                format!(
-                    "additional property '{}' not allowed at the top level",
-                    e.key
-                ),
-            );
+            err(&key_origin(&e.value.origin), format!("additional property '{}' not allowed at the top level", e.key));
         }
     }
     let declared = |section: &str| -> Vec<String> {
-        root.get(section)
-            .and_then(Value::as_map)
-            .map(|m| m.iter().map(|e| e.key.clone()).collect())
-            .unwrap_or_default()
+        root.get(section).and_then(Value::as_map).map(|m| m.iter().map(|e| e.key.clone()).collect()).unwrap_or_default()
     };
-    let (volumes, networks, secrets) = (
-        declared("volumes"),
-        declared("networks"),
-        declared("secrets"),
-    );
+    let (volumes, networks, secrets) = (declared("volumes"), declared("networks"), declared("secrets"));
     let service_names = declared("services");
     let mut container_names: Vec<(String, String)> = Vec::new();
     for s in &project.services {
@@ -172,22 +148,13 @@ pub fn validate(project: &mut Project) {
                 if !e.key.starts_with("x-") && !SERVICE_KEYS.contains(&e.key.as_str()) {
                     err(
                         &key_origin(&e.value.origin),
-                        format!(
-                            "services.{}: additional property '{}' not allowed",
-                            s.name, e.key
-                        ),
+                        format!("services.{}: additional property '{}' not allowed", s.name, e.key),
                     );
                 }
             }
         }
         if s.image.is_none() && s.raw.get("build").is_none() && s.raw.get("provider").is_none() {
-            err(
-                &key_origin(&s.origin),
-                format!(
-                    "service {:?} has neither an image nor a build context specified",
-                    s.name
-                ),
-            );
+            err(&key_origin(&s.origin), format!("service {:?} has neither an image nor a build context specified", s.name));
         }
         if let Some(c) = &s.container_name {
             if !container_name_ok(&c.value) {
@@ -199,13 +166,7 @@ pub fn validate(project: &mut Project) {
                     ),
                 );
             } else if let Some((_, other)) = container_names.iter().find(|(n, _)| *n == c.value) {
-                err(
-                    &c.origin,
-                    format!(
-                        "services.{}: container name {:?} is already in use by service {other}",
-                        s.name, c.value
-                    ),
-                );
+                err(&c.origin, format!("services.{}: container name {:?} is already in use by service {other}", s.name, c.value));
             } else {
                 container_names.push((c.value.clone(), s.name.clone()));
             }
@@ -215,43 +176,22 @@ pub fn validate(project: &mut Project) {
                 && let Some(src) = &v.value.source
                 && !volumes.contains(src)
             {
-                err(
-                    &v.origin,
-                    format!("service {:?} refers to undefined volume {src}", s.name),
-                );
+                err(&v.origin, format!("service {:?} refers to undefined volume {src}", s.name));
             }
         }
         for n in &s.networks {
             if n.name != "default" && !networks.contains(&n.name) {
-                err(
-                    &key_origin(&n.origin),
-                    format!(
-                        "service {:?} refers to undefined network {}",
-                        s.name, n.name
-                    ),
-                );
+                err(&key_origin(&n.origin), format!("service {:?} refers to undefined network {}", s.name, n.name));
             }
         }
         for sec in &s.secrets {
             if !secrets.contains(&sec.value.source) {
-                err(
-                    &sec.origin,
-                    format!(
-                        "service {:?} refers to undefined secret {}",
-                        s.name, sec.value.source
-                    ),
-                );
+                err(&sec.origin, format!("service {:?} refers to undefined secret {}", s.name, sec.value.source));
             }
         }
         for d in &s.depends_on {
             if d.required && !service_names.contains(&d.service) {
-                err(
-                    &key_origin(&d.origin),
-                    format!(
-                        "service {:?} depends on undefined service {:?}",
-                        s.name, d.service
-                    ),
-                );
+                err(&key_origin(&d.origin), format!("service {:?} depends on undefined service {:?}", s.name, d.service));
             }
         }
     }

@@ -45,11 +45,7 @@ pub enum VarSource {
     /// The process environment (or the environment the caller injected).
     Process,
     /// A line of the project `.env`.
-    DotEnv {
-        file: FileId,
-        key_range: TextRange,
-        value_range: TextRange,
-    },
+    DotEnv { file: FileId, key_range: TextRange, value_range: TextRange },
 }
 
 /// A variable of the project environment.
@@ -68,18 +64,7 @@ pub struct Environment {
 
 impl Environment {
     pub fn from_process(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        let vars = pairs
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    EnvVar {
-                        value: v,
-                        source: VarSource::Process,
-                    },
-                )
-            })
-            .collect();
+        let vars = pairs.into_iter().map(|(k, v)| (k, EnvVar { value: v, source: VarSource::Process })).collect();
         Environment { vars }
     }
     pub fn get(&self, name: &str) -> Option<&EnvVar> {
@@ -154,19 +139,11 @@ impl Value {
     }
     /// The value under `key` of a mapping.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_map()?
-            .iter()
-            .rev()
-            .find(|e| e.key == key)
-            .map(|e| &e.value)
+        self.as_map()?.iter().rev().find(|e| e.key == key).map(|e| &e.value)
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match &mut self.val {
-            Val::Map(m) => m
-                .iter_mut()
-                .rev()
-                .find(|e| e.key == key)
-                .map(|e| &mut e.value),
+            Val::Map(m) => m.iter_mut().rev().find(|e| e.key == key).map(|e| &mut e.value),
             _ => None,
         }
     }
@@ -194,13 +171,7 @@ impl Value {
         Some(if neg { -v } else { v })
     }
     pub fn is_plain(&self) -> bool {
-        matches!(
-            self.val,
-            Val::Str {
-                style: ScalarStyle::Plain,
-                ..
-            }
-        )
+        matches!(self.val, Val::Str { style: ScalarStyle::Plain, .. })
     }
 }
 
@@ -235,11 +206,7 @@ impl<'a> Converter<'a> {
     }
 
     fn error(&mut self, kind: ErrorKind, range: TextRange, message: impl Into<String>) {
-        self.errors.push(ComposeError {
-            file: self.file,
-            kind,
-            error: SyntaxError::new(range, message),
-        });
+        self.errors.push(ComposeError { file: self.file, kind, error: SyntaxError::new(range, message) });
     }
 
     /// Converts the document rooted at `root`.
@@ -248,36 +215,15 @@ impl<'a> Converter<'a> {
         self.convert(root, None, None, 0)
     }
 
-    fn origin(
-        &self,
-        node: NodeId,
-        key_range: Option<TextRange>,
-        via_alias: Option<TextRange>,
-    ) -> Origin {
-        Origin {
-            file: self.file,
-            node: Some(node),
-            range: self.yaml.node(node).range,
-            key_range,
-            via_alias,
-        }
+    fn origin(&self, node: NodeId, key_range: Option<TextRange>, via_alias: Option<TextRange>) -> Origin {
+        Origin { file: self.file, node: Some(node), range: self.yaml.node(node).range, key_range, via_alias }
     }
 
-    fn convert(
-        &mut self,
-        id: NodeId,
-        key_range: Option<TextRange>,
-        via_alias: Option<TextRange>,
-        depth: usize,
-    ) -> Value {
+    fn convert(&mut self, id: NodeId, key_range: Option<TextRange>, via_alias: Option<TextRange>, depth: usize) -> Value {
         let node = self.yaml.node(id);
         let origin = self.origin(id, key_range, via_alias);
         if self.budget == 0 || depth > 4 * super::yaml::MAX_DEPTH {
-            return Value {
-                val: Val::Null,
-                origin,
-                tag: None,
-            };
+            return Value { val: Val::Null, origin, tag: None };
         }
         self.budget -= 1;
         if self.budget == 0 {
@@ -286,42 +232,18 @@ impl<'a> Converter<'a> {
                 node.range,
                 format!("compose file exceeds the maximum of {MAX_VALUES} values after expanding aliases"),
             );
-            return Value {
-                val: Val::Null,
-                origin,
-                tag: None,
-            };
+            return Value { val: Val::Null, origin, tag: None };
         }
-        let tag = node
-            .tag
-            .as_ref()
-            .map(|t| t.text.clone())
-            .filter(|t| t == "!reset" || t == "!override");
+        let tag = node.tag.as_ref().map(|t| t.text.clone()).filter(|t| t == "!reset" || t == "!override");
         match &node.kind {
             NodeKind::Alias { target, name } => {
                 let Some(target) = *target else {
-                    self.error(
-                        ErrorKind::Yaml,
-                        node.range,
-                        format!("unknown anchor '{name}' referenced"),
-                    );
-                    return Value {
-                        val: Val::Null,
-                        origin,
-                        tag,
-                    };
+                    self.error(ErrorKind::Yaml, node.range, format!("unknown anchor '{name}' referenced"));
+                    return Value { val: Val::Null, origin, tag };
                 };
                 if self.expanding.contains(&target) {
-                    self.error(
-                        ErrorKind::Yaml,
-                        node.range,
-                        format!("anchor '{name}' refers to itself"),
-                    );
-                    return Value {
-                        val: Val::Null,
-                        origin,
-                        tag,
-                    };
+                    self.error(ErrorKind::Yaml, node.range, format!("anchor '{name}' refers to itself"));
+                    return Value { val: Val::Null, origin, tag };
                 }
                 let alias_site = via_alias.or(Some(node.range));
                 self.expanding.push(target);
@@ -331,57 +253,29 @@ impl<'a> Converter<'a> {
             }
             NodeKind::Scalar { value, style } => {
                 if node.is_null() {
-                    return Value {
-                        val: Val::Null,
-                        origin,
-                        tag,
-                    };
+                    return Value { val: Val::Null, origin, tag };
                 }
                 let (text, interpolations) = self.interpolate_scalar(id, value, *style);
-                Value {
-                    val: Val::Str {
-                        text,
-                        style: *style,
-                        interpolations,
-                    },
-                    origin,
-                    tag,
-                }
+                Value { val: Val::Str { text, style: *style, interpolations }, origin, tag }
             }
             NodeKind::Sequence { items, .. } => {
                 let items = items.clone();
                 self.expanding.push(id);
-                let seq = items
-                    .iter()
-                    .map(|&i| self.convert(i, None, via_alias, depth + 1))
-                    .collect();
+                let seq = items.iter().map(|&i| self.convert(i, None, via_alias, depth + 1)).collect();
                 self.expanding.pop();
-                Value {
-                    val: Val::Seq(seq),
-                    origin,
-                    tag,
-                }
+                Value { val: Val::Seq(seq), origin, tag }
             }
             NodeKind::Mapping { entries, .. } => {
                 let entries = entries.clone();
                 self.expanding.push(id);
                 let map = self.mapping(&entries, via_alias, depth);
                 self.expanding.pop();
-                Value {
-                    val: Val::Map(map),
-                    origin,
-                    tag,
-                }
+                Value { val: Val::Map(map), origin, tag }
             }
         }
     }
 
-    fn mapping(
-        &mut self,
-        entries: &[(NodeId, NodeId)],
-        via_alias: Option<TextRange>,
-        depth: usize,
-    ) -> Vec<Entry> {
+    fn mapping(&mut self, entries: &[(NodeId, NodeId)], via_alias: Option<TextRange>, depth: usize) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
         let mut seen: Vec<(String, TextRange)> = Vec::new();
         let mut merges: Vec<(NodeId, TextRange)> = Vec::new();
@@ -412,13 +306,7 @@ impl<'a> Converter<'a> {
                 continue;
             }
             seen.push((key.clone(), key_range));
-            if key == "<<"
-                && self
-                    .yaml
-                    .node(k)
-                    .scalar()
-                    .is_some_and(|(_, s)| s == ScalarStyle::Plain)
-            {
+            if key == "<<" && self.yaml.node(k).scalar().is_some_and(|(_, s)| s == ScalarStyle::Plain) {
                 merges.push((v, key_range));
                 continue;
             }
@@ -432,11 +320,7 @@ impl<'a> Converter<'a> {
                 NodeKind::Sequence { items, .. } => items.clone(),
                 _ => {
                     let r = self.yaml.node(v).range;
-                    self.error(
-                        ErrorKind::Yaml,
-                        r,
-                        "map merge requires map or sequence of maps as the value",
-                    );
+                    self.error(ErrorKind::Yaml, r, "map merge requires map or sequence of maps as the value");
                     continue;
                 }
             };
@@ -457,11 +341,7 @@ impl<'a> Converter<'a> {
                     Val::Null if self.budget == 0 => {}
                     _ => {
                         let r = self.yaml.node(src).range;
-                        self.error(
-                            ErrorKind::Yaml,
-                            r,
-                            "map merge requires map or sequence of maps as the value",
-                        );
+                        self.error(ErrorKind::Yaml, r, "map merge requires map or sequence of maps as the value");
                     }
                 }
             }
@@ -469,12 +349,7 @@ impl<'a> Converter<'a> {
         out
     }
 
-    fn interpolate_scalar(
-        &mut self,
-        id: NodeId,
-        value: &str,
-        style: ScalarStyle,
-    ) -> (String, Vec<ValueInterpolation>) {
+    fn interpolate_scalar(&mut self, id: NodeId, value: &str, style: ScalarStyle) -> (String, Vec<ValueInterpolation>) {
         if !self.interpolate || !value.contains('$') {
             return (value.to_string(), Vec::new());
         }
@@ -487,9 +362,7 @@ impl<'a> Converter<'a> {
                     .records
                     .into_iter()
                     .map(|record| {
-                        let place = |range: &std::ops::Range<usize>| {
-                            base.map(|b| TextRange::new(b + range.start, b + range.end))
-                        };
+                        let place = |range: &std::ops::Range<usize>| base.map(|b| TextRange::new(b + range.start, b + range.end));
                         let source = (record.outcome == Outcome::Variable)
                             .then(|| env.get(&record.var).map(|v| v.source.clone()))
                             .flatten();
@@ -515,11 +388,7 @@ impl<'a> Converter<'a> {
                     if let Some(var) = &e.var {
                         err = err.with_help(format!("set {var} in the environment or in the .env file beside the compose file"));
                     }
-                    self.errors.push(ComposeError {
-                        file: self.file,
-                        kind: ErrorKind::Interpolation,
-                        error: err,
-                    });
+                    self.errors.push(ComposeError { file: self.file, kind: ErrorKind::Interpolation, error: err });
                 }
                 (value.to_string(), Vec::new())
             }
@@ -530,18 +399,11 @@ impl<'a> Converter<'a> {
 /// The byte offset in the file where the decoded `value` starts, if the scalar's text is
 /// the value itself (plain on one line, or quoted without escapes), so template offsets
 /// map one-to-one onto the file.
-pub fn literal_base(
-    text: &str,
-    range: TextRange,
-    value: &str,
-    style: ScalarStyle,
-) -> Option<usize> {
+pub fn literal_base(text: &str, range: TextRange, value: &str, style: ScalarStyle) -> Option<usize> {
     let raw = text.get(range.range())?;
     let inner = match style {
         ScalarStyle::Plain => raw,
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            raw.get(1..raw.len().saturating_sub(1))?
-        }
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => raw.get(1..raw.len().saturating_sub(1))?,
         _ => return None,
     };
     let off = if style == ScalarStyle::Plain { 0 } else { 1 };
@@ -556,8 +418,7 @@ mod tests {
     fn conv(src: &str, env: &[(&str, &str)]) -> (Value, Vec<ComposeError>) {
         let y = yaml::parse(src);
         assert!(y.errors.is_empty(), "{:?}", y.errors);
-        let env =
-            Environment::from_process(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let env = Environment::from_process(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let mut c = Converter::new(&y, src, FileId(0), &env);
         let v = c.document(y.docs[0].root.unwrap());
         (v, c.errors)
@@ -590,10 +451,7 @@ mod tests {
     fn duplicate_keys_are_errors() {
         let (_, errs) = conv("a: 1\nb: 2\na: 3\n", &[]);
         assert_eq!(errs.len(), 1);
-        assert_eq!(
-            errs[0].error.message,
-            "line 3: mapping key \"a\" already defined at line 1"
-        );
+        assert_eq!(errs[0].error.message, "line 3: mapping key \"a\" already defined at line 1");
         assert_eq!(errs[0].error.range, TextRange::new(10, 11));
     }
 
@@ -637,10 +495,7 @@ mod tests {
     fn interpolation_source_and_errors() {
         let src = "a: $HOST\nb: ${PW:?set it}\n";
         let (v, errs) = conv(src, &[("HOST", "h")]);
-        assert_eq!(
-            v.get("a").unwrap().interpolations()[0].source,
-            Some(VarSource::Process)
-        );
+        assert_eq!(v.get("a").unwrap().interpolations()[0].source, Some(VarSource::Process));
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].kind, ErrorKind::Interpolation);
         assert_eq!(errs[0].error.range.of(src), "${PW:?set it}");

@@ -138,9 +138,7 @@ impl YamlFile {
     pub fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..64 {
             match &self.node(id).kind {
-                NodeKind::Alias {
-                    target: Some(t), ..
-                } => id = *t,
+                NodeKind::Alias { target: Some(t), .. } => id = *t,
                 _ => break,
             }
         }
@@ -150,10 +148,9 @@ impl YamlFile {
     /// The value for `key` in mapping `map` (not following aliases or merge keys).
     pub fn get(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         match &self.node(map).kind {
-            NodeKind::Mapping { entries, .. } => entries
-                .iter()
-                .find(|(k, _)| self.node(*k).scalar().map(|(v, _)| v) == Some(key))
-                .copied(),
+            NodeKind::Mapping { entries, .. } => {
+                entries.iter().find(|(k, _)| self.node(*k).scalar().map(|(v, _)| v) == Some(key)).copied()
+            }
             _ => None,
         }
     }
@@ -175,10 +172,7 @@ impl YamlFile {
                     out.push(n.range);
                 }
                 NodeKind::Mapping { flow: true, .. } | NodeKind::Sequence { flow: true, .. } => {
-                    out.push(TextRange::new(
-                        n.range.start as usize,
-                        n.range.start as usize + 1,
-                    ));
+                    out.push(TextRange::new(n.range.start as usize, n.range.start as usize + 1));
                     let end = n.range.end as usize;
                     if end > 0 && matches!(b.get(end - 1), Some(b'}') | Some(b']')) {
                         out.push(TextRange::new(end - 1, end));
@@ -208,10 +202,7 @@ impl CharIndex {
             v.push(text.len() as u32);
             v
         };
-        CharIndex {
-            offsets,
-            len: text.len(),
-        }
+        CharIndex { offsets, len: text.len() }
     }
 
     /// The byte offset of character `index` (clamped to the end of the text).
@@ -219,10 +210,7 @@ impl CharIndex {
         if self.offsets.is_empty() {
             index.min(self.len)
         } else {
-            self.offsets
-                .get(index)
-                .map(|&o| o as usize)
-                .unwrap_or(self.len)
+            self.offsets.get(index).map(|&o| o as usize).unwrap_or(self.len)
         }
     }
 }
@@ -273,15 +261,8 @@ pub fn parse(text: &str) -> YamlFile {
                         at = line_start + t;
                     }
                 }
-                let end = text[at..]
-                    .chars()
-                    .next()
-                    .map(|c| at + c.len_utf8())
-                    .unwrap_or(at);
-                b.file.errors.push(SyntaxError::new(
-                    TextRange::new(at, end),
-                    e.info().to_string(),
-                ));
+                let end = text[at..].chars().next().map(|c| at + c.len_utf8()).unwrap_or(at);
+                b.file.errors.push(SyntaxError::new(TextRange::new(at, end), e.info().to_string()));
                 break;
             }
         }
@@ -290,11 +271,7 @@ pub fn parse(text: &str) -> YamlFile {
     let mut comments = find_comments(text, &tokens);
     // A comment after a block scalar's header (`key: | # note`) is inside the scalar's range.
     for n in &b.file.nodes {
-        if let NodeKind::Scalar {
-            style: ScalarStyle::Literal | ScalarStyle::Folded,
-            ..
-        } = n.kind
-        {
+        if let NodeKind::Scalar { style: ScalarStyle::Literal | ScalarStyle::Folded, .. } = n.kind {
             let header = n.range.of(text).split('\n').next().unwrap_or("");
             if let Some(i) = header.find(" #").or_else(|| header.find("\t#")) {
                 let start = n.range.start as usize + i + 1;
@@ -345,20 +322,14 @@ impl<'t> Builder<'t> {
                     }
                     q = (q + 1).min(limit);
                 } else {
-                    while q < limit
-                        && !is_blank(b[q])
-                        && !matches!(b[q], b',' | b'[' | b']' | b'{' | b'}')
-                    {
+                    while q < limit && !is_blank(b[q]) && !matches!(b[q], b',' | b'[' | b']' | b'{' | b'}') {
                         q += 1;
                     }
                 }
                 let range = TextRange::new(start, q);
                 let text = self.text[start..q].to_string();
                 if b[start] == b'&' {
-                    anchor = Some(Anchor {
-                        name: text[1..].to_string(),
-                        range,
-                    });
+                    anchor = Some(Anchor { name: text[1..].to_string(), range });
                 } else {
                     tag = Some(Tag { text, range });
                 }
@@ -370,11 +341,7 @@ impl<'t> Builder<'t> {
     }
 
     /// Finds a block scalar's `|` or `>` header between the previous token and its content.
-    fn block_header(
-        &self,
-        start: usize,
-        content_start: usize,
-    ) -> (Option<Anchor>, Option<Tag>, usize) {
+    fn block_header(&self, start: usize, content_start: usize) -> (Option<Anchor>, Option<Tag>, usize) {
         let b = self.text.as_bytes();
         let mut p = self.last_end.min(start);
         let mut props = (None, None);
@@ -436,10 +403,7 @@ impl<'t> Builder<'t> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(explicit) => {
-                self.doc = Some(Document {
-                    root: None,
-                    explicit_start: explicit,
-                });
+                self.doc = Some(Document { root: None, explicit_start: explicit });
                 self.anchors.clear();
                 if explicit {
                     self.last_end = end;
@@ -459,21 +423,17 @@ impl<'t> Builder<'t> {
                     SaphyrStyle::Literal => ScalarStyle::Literal,
                     SaphyrStyle::Folded => ScalarStyle::Folded,
                 };
-                let (anchor, tag, content) =
-                    if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                        self.block_header(start, end)
-                    } else {
-                        self.properties(start, end)
-                    };
-                let full_start = [
-                    anchor.as_ref().map(|a| a.range.start),
-                    tag.as_ref().map(|t| t.range.start),
-                ]
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|s| s as usize)
-                .unwrap_or(content);
+                let (anchor, tag, content) = if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    self.block_header(start, end)
+                } else {
+                    self.properties(start, end)
+                };
+                let full_start = [anchor.as_ref().map(|a| a.range.start), tag.as_ref().map(|t| t.range.start)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .map(|s| s as usize)
+                    .unwrap_or(content);
                 let end = match style {
                     // saphyr may stretch a quoted scalar's span over a trailing comment
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
@@ -498,38 +458,16 @@ impl<'t> Builder<'t> {
                     Cow::Borrowed(s) => s.to_string(),
                     Cow::Owned(s) => s,
                 };
-                let id = self.push(Node {
-                    kind: NodeKind::Scalar { value, style },
-                    range,
-                    full,
-                    anchor,
-                    tag,
-                });
+                let id = self.push(Node { kind: NodeKind::Scalar { value, style }, range, full, anchor, tag });
                 self.register_anchor(aid, id);
                 self.attach(id);
                 self.last_end = self.last_end.max(range.end as usize);
             }
             Event::Alias(aid) => {
-                let target = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == aid)
-                    .map(|(_, n)| *n);
-                let name = self
-                    .text
-                    .get(start..end)
-                    .unwrap_or("")
-                    .trim_start_matches('*')
-                    .to_string();
+                let target = self.anchors.iter().rev().find(|(a, _)| *a == aid).map(|(_, n)| *n);
+                let name = self.text.get(start..end).unwrap_or("").trim_start_matches('*').to_string();
                 let range = TextRange::new(start, end);
-                let id = self.push(Node {
-                    kind: NodeKind::Alias { name, target },
-                    range,
-                    full: range,
-                    anchor: None,
-                    tag: None,
-                });
+                let id = self.push(Node { kind: NodeKind::Alias { name, target }, range, full: range, anchor: None, tag: None });
                 self.attach(id);
                 self.last_end = self.last_end.max(end);
             }
@@ -545,39 +483,21 @@ impl<'t> Builder<'t> {
                 let b = self.text.as_bytes();
                 let flow = matches!(b.get(content), Some(b'{') | Some(b'['));
                 let kind = if is_map {
-                    NodeKind::Mapping {
-                        entries: Vec::new(),
-                        flow,
-                    }
+                    NodeKind::Mapping { entries: Vec::new(), flow }
                 } else {
-                    NodeKind::Sequence {
-                        items: Vec::new(),
-                        flow,
-                    }
+                    NodeKind::Sequence { items: Vec::new(), flow }
                 };
-                let full_start = [
-                    anchor.as_ref().map(|a| a.range.start),
-                    tag.as_ref().map(|t| t.range.start),
-                ]
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|s| s as usize)
-                .unwrap_or(content);
+                let full_start = [anchor.as_ref().map(|a| a.range.start), tag.as_ref().map(|t| t.range.start)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .map(|s| s as usize)
+                    .unwrap_or(content);
                 let range = TextRange::new(content, content);
-                let id = self.push(Node {
-                    kind,
-                    range,
-                    full: TextRange::new(full_start, content),
-                    anchor,
-                    tag,
-                });
+                let id = self.push(Node { kind, range, full: TextRange::new(full_start, content), anchor, tag });
                 self.register_anchor(aid, id);
                 self.attach(id);
-                self.stack.push(Frame {
-                    node: id,
-                    pending_key: None,
-                });
+                self.stack.push(Frame { node: id, pending_key: None });
                 self.last_end = self.last_end.max(if flow { content + 1 } else { content });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -586,15 +506,10 @@ impl<'t> Builder<'t> {
                 };
                 let idx = frame.node.0 as usize;
                 let last_child = match &self.file.nodes[idx].kind {
-                    NodeKind::Mapping { entries, .. } => entries.last().map(|(k, v)| {
-                        self.file.nodes[k.0 as usize]
-                            .range
-                            .end
-                            .max(self.file.nodes[v.0 as usize].range.end)
-                    }),
-                    NodeKind::Sequence { items, .. } => items
+                    NodeKind::Mapping { entries, .. } => entries
                         .last()
-                        .map(|i| self.file.nodes[i.0 as usize].range.end),
+                        .map(|(k, v)| self.file.nodes[k.0 as usize].range.end.max(self.file.nodes[v.0 as usize].range.end)),
+                    NodeKind::Sequence { items, .. } => items.last().map(|i| self.file.nodes[i.0 as usize].range.end),
                     _ => None,
                 };
                 let flow = matches!(
@@ -604,15 +519,9 @@ impl<'t> Builder<'t> {
                 let node_end = if flow {
                     // saphyr's span starts at the closing bracket.
                     let b = self.text.as_bytes();
-                    if matches!(b.get(start), Some(b'}') | Some(b']')) {
-                        start + 1
-                    } else {
-                        start
-                    }
+                    if matches!(b.get(start), Some(b'}') | Some(b']')) { start + 1 } else { start }
                 } else {
-                    last_child
-                        .map(|e| e as usize)
-                        .unwrap_or(self.file.nodes[idx].range.start as usize)
+                    last_child.map(|e| e as usize).unwrap_or(self.file.nodes[idx].range.start as usize)
                 };
                 let node = &mut self.file.nodes[idx];
                 let node_end = node_end.max(node.range.start as usize);
@@ -736,9 +645,7 @@ mod tests {
         let f = parse(src);
         let m = root_map(&f);
         let (_, p) = f.get(m, "p").unwrap();
-        let NodeKind::Sequence { items, .. } = &f.node(p).kind else {
-            panic!()
-        };
+        let NodeKind::Sequence { items, .. } = &f.node(p).kind else { panic!() };
         let texts: Vec<&str> = items.iter().map(|i| text_of(src, &f, *i)).collect();
         assert_eq!(texts, ["\"a:b\"", "'x''y'", "\"e\\\"q\""]);
         assert_eq!(f.comments.len(), 2);
@@ -753,10 +660,7 @@ mod tests {
         assert_eq!(text_of(src, &f, s), "a: 1\n  b: [1, 2]");
         let (_, b) = f.get(s, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "[1, 2]");
-        assert_eq!(
-            f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(),
-            vec!["# c", "# trailing"]
-        );
+        assert_eq!(f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(), vec!["# c", "# trailing"]);
     }
 
     #[test]
@@ -767,10 +671,7 @@ mod tests {
         let m = root_map(&f);
         let (_, a) = f.get(m, "a").unwrap();
         assert_eq!(text_of(src, &f, a), "|\n  line1\n  line2\n");
-        assert_eq!(
-            f.node(a).scalar().unwrap(),
-            ("line1\nline2\n", ScalarStyle::Literal)
-        );
+        assert_eq!(f.node(a).scalar().unwrap(), ("line1\nline2\n", ScalarStyle::Literal));
         let (_, b) = f.get(m, "b").unwrap();
         assert!(text_of(src, &f, b).starts_with(">-\n  folded"));
         let (_, c) = f.get(m, "c").unwrap();
@@ -823,11 +724,7 @@ mod tests {
         let f = parse(src);
         assert_eq!(f.errors.len(), 1);
         assert_eq!(f.errors[0].range, TextRange::new(3, 4));
-        assert!(
-            f.errors[0].message.contains("tab"),
-            "{}",
-            f.errors[0].message
-        );
+        assert!(f.errors[0].message.contains("tab"), "{}", f.errors[0].message);
     }
 
     #[test]
@@ -857,18 +754,7 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for src in [
-            "\0\0",
-            "\u{1a}: [",
-            "- - - -",
-            "? ? ?",
-            "{a: *b}",
-            "&a &b x",
-            "!<x",
-            "a: |9\n",
-            "\"\\",
-            ": :",
-        ] {
+        for src in ["\0\0", "\u{1a}: [", "- - - -", "? ? ?", "{a: *b}", "&a &b x", "!<x", "a: |9\n", "\"\\", ": :"] {
             let _ = parse(src);
         }
     }
