@@ -50,7 +50,10 @@ pub enum ClueKind {
 /// `odoo14-addon-queue-job`, `odoo-addon-queue_job==17.0.1.2.0`, or a VCS URL ending in
 /// `#subdirectory=setup/queue_job` / `egg=odoo14-addon-queue_job`.
 pub fn addon_of_requirement(line: &str) -> Option<String> {
-    let line = line.split('#').next().unwrap_or("").trim();
+    // pip: `#` starts a comment at the start of a line or after whitespace (a URL's
+    // `#subdirectory=` fragment is not a comment)
+    let cut = line.char_indices().find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t']))).map(|(i, _)| i);
+    let line = line[..cut.unwrap_or(line.len())].trim();
     let lower = line.to_ascii_lowercase();
     if let Some(pos) = lower.find("subdirectory=setup/") {
         let rest = &lower[pos + "subdirectory=setup/".len()..];
