@@ -3,6 +3,8 @@
 //! but blanks, comments and YAML indicators), every scalar's range holds its text, and
 //! loading never panics. Plus random and mangled inputs that must not panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use odoo_lint::formats::compose::yaml::{self, NodeKind, ScalarStyle, YamlFile};
@@ -10,10 +12,7 @@ use odoo_lint::formats::compose::{LoadOptions, MemoryFs, RealFs, load};
 use odoo_lint::source::{SourceFile, TextRange};
 
 fn corpus_files() -> Vec<PathBuf> {
-    let dir = std::env::var_os("ODOO_LINT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-        .join("compose");
+    let dir = common::corpus_dir().join("compose");
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir).expect("corpus compose dir").flatten().map(|e| e.path()).collect();
     out.sort();
     out

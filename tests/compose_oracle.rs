@@ -11,6 +11,8 @@
 //! stop_grace_period, command, entrypoint, restart, container_name, hostname, depends_on,
 //! profiles. Known, explained differences are listed in `EXPECTED_DIFFERENCES`.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,7 +33,7 @@ fn compose_bin() -> Option<PathBuf> {
 }
 
 fn corpus_dir() -> PathBuf {
-    std::env::var_os("ODOO_LINT_CORPUS").map(PathBuf::from).unwrap_or_else(|| manifest().join("../shared/corpus"))
+    common::corpus_dir()
 }
 
 /// What the program reads, as comparable JSON.
