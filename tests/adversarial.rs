@@ -169,7 +169,7 @@ fn deep_nesting() {
     assert_sane("10,000-deep nginx blocks", &o);
     let yaml = format!(
         "services:\n  odoo:\n    image: odoo\n    labels:\n{}",
-        "      - [".repeat(1) + &"[".repeat(depth) + &"]".repeat(depth) + "]\n"
+        "      - [".to_string() + &"[".repeat(depth) + &"]".repeat(depth) + "]\n"
     );
     let (_d, o) = check_dir(&[("docker-compose.yml", yaml.into_bytes())]);
     assert_sane("10,000-deep YAML", &o);
