@@ -1,0 +1,12 @@
+//! nginx configuration: the syntax as nginx's tokenizer reads it ([`syntax`]), the files an
+//! `include` pulls in ([`include`]), and what a whole configuration means once includes are
+//! expanded and inheritance is applied ([`model`]).
+
+mod grammar;
+mod lexer;
+pub mod syntax;
+
+pub use syntax::{
+    Block, Comment, CommentId, Directive, DirectiveEnd, DirectiveId, LuaBlock, Node, Quote,
+    SyntaxTree, Token, TokenKind, Word, parse, parse_with_grammar,
+};
