@@ -2,7 +2,10 @@
 //! `include` pulls in ([`include`]), and what a whole configuration means once includes are
 //! expanded and inheritance is applied ([`model`]).
 
+mod glob;
 mod grammar;
+pub mod include;
+pub mod layout;
 mod lexer;
 pub mod syntax;
 
