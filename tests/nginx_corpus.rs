@@ -354,3 +354,52 @@ fn crossplane_reads_every_file_as_we_do() {
         problems.join("\n")
     );
 }
+
+/// The semantic layer over every corpus file: no panic, and what it reads agrees with the
+/// syntax tree (every location block is a location; every `proxy_pass` has a scheme or
+/// variables).
+#[test]
+fn model_builds_for_every_file() {
+    use odoo_lint::formats::nginx::include::{
+        DiskLoader, NginxLoader, ResolveOptions, load_includes,
+    };
+    use odoo_lint::formats::nginx::model::{RootContext, build};
+    let mut totals = [0usize; 4];
+    for path in nginx_files() {
+        let mut loader = DiskLoader::new();
+        let root = loader.load(&path).unwrap();
+        let graph = load_includes(&mut loader, root, &ResolveOptions::default());
+        let m = build(&loader, root, &graph);
+        let (src, tree) = (loader.source(root), loader.tree(root));
+        let text = &src.text;
+        // every location of the root file is a location of the model (none in stream blocks)
+        let locations = tree
+            .directives()
+            .filter(|(_, d)| d.is(text, "location") && d.block().is_some())
+            .count();
+        if m.context != RootContext::Fragment && !text.contains("stream {") {
+            assert_eq!(m.locations.len(), locations, "{}", path.display());
+        }
+        let mut passes = 0;
+        for (i, l) in m.locations.iter().enumerate() {
+            let scopes = std::iter::once(l.node).chain(l.ifs.iter().copied());
+            for scope in scopes {
+                if let Some(pp) = m.proxy_pass(Some(scope)) {
+                    passes += 1;
+                    assert!(
+                        pp.target.scheme.is_some() || pp.target.has_variables,
+                        "{}: location {i}: {}",
+                        path.display(),
+                        pp.url
+                    );
+                }
+            }
+        }
+        totals[0] += m.servers.len();
+        totals[1] += m.locations.len();
+        totals[2] += m.upstreams.len();
+        totals[3] += passes;
+    }
+    eprintln!("servers, locations, upstreams, proxy_passes: {totals:?}");
+    assert!(totals.iter().all(|&n| n > 0));
+}

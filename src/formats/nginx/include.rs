@@ -137,7 +137,7 @@ pub const STOCK_FILES: &[StockFile] = &[
 
 /// Install prefixes of nginx builds; an absolute include under one of them is looked up
 /// under the checkout's prefix too.
-const SYSTEM_PREFIXES: &[&str] = &[
+pub const SYSTEM_PREFIXES: &[&str] = &[
     "/etc/nginx/",
     "/usr/local/nginx/conf/",
     "/usr/local/etc/nginx/",
