@@ -1,6 +1,14 @@
-//! nginx configuration: the syntax as nginx's tokenizer reads it ([`syntax`]), the files an
-//! `include` pulls in ([`include`]), and what a whole configuration means once includes are
-//! expanded and inheritance is applied ([`model`]).
+//! nginx configuration files.
+//!
+//! - [`syntax`]: the lossless tree of one file, read as nginx's tokenizer reads it (the token
+//!   syntax is `grammar/nginx.pest`; [`parse`] uses a scanner that the tests hold to it).
+//! - [`layout`]: where and how to write new directives, in the file's own style.
+//! - [`include`]: the files an `include` pulls in (prefix, globs, stock files, cycles); the
+//!   caller loads them through [`include::NginxLoader`].
+//! - [`model`]: what a configuration means once includes are expanded: servers, locations,
+//!   upstreams, maps, and each directive's effective value after inheritance.
+//! - [`values`], [`directives`]: argument readers and nginx's inheritance rules and defaults.
+//! - [`nginx_t`]: running the real `nginx -t` on a sandboxed copy (tests, fix checks).
 
 pub mod directives;
 mod glob;

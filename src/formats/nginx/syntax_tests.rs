@@ -606,6 +606,23 @@ mod differential {
             prop_assert_eq!(&a, &b);
             prop_assert_eq!(a.reprint(&text), text);
         }
+
+        /// Any bytes: no panic, both readers agree, the tree reprints the file, and the
+        /// semantic model builds.
+        #[test]
+        fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            let src = SourceFile::new("/nonexistent/x.conf", bytes);
+            let a = parse(&src.text);
+            prop_assert_eq!(&a, &parse_with_grammar(&src.text));
+            prop_assert_eq!(a.reprint(&src.text), src.text.clone());
+            let mut l = crate::formats::nginx::include::DiskLoader::new();
+            let root = l.add(src);
+            let g = crate::formats::nginx::include::load_includes(&mut l, root, &Default::default());
+            let m = crate::formats::nginx::model::build(&l, root, &g);
+            for s in 0..m.servers.len() {
+                let _ = m.server_locations(crate::formats::nginx::model::ServerId(s as u32));
+            }
+        }
     }
 }
 
