@@ -1,8 +1,7 @@
 //! The nginx parser over every corpus file and fixture: byte-identical reprint, no panic,
 //! and the same reading as crossplane (oracle 1).
 
-mod nginx_common;
-use nginx_common as common;
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,19 +46,10 @@ fn every_file_reprints_byte_identical() {
         let mut out = Vec::with_capacity(src.bytes.len());
         let mut at = 0u32;
         for t in tree.tokens() {
-            assert_eq!(
-                t.range.start,
-                at,
-                "{}: gap or overlap before {:?}",
-                path.display(),
-                t
-            );
+            assert_eq!(t.range.start, at, "{}: gap or overlap before {:?}", path.display(), t);
             if t.kind == TokenKind::Whitespace {
                 assert!(
-                    t.range
-                        .of(&src.text)
-                        .bytes()
-                        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
+                    t.range.of(&src.text).bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')),
                     "{}: whitespace token {:?} holds other bytes",
                     path.display(),
                     t.range
@@ -70,19 +60,10 @@ fn every_file_reprints_byte_identical() {
         }
         assert_eq!(out, src.bytes, "{} does not reprint", path.display());
         let name = path.file_name().unwrap().to_string_lossy();
-        if name == BROKEN
-            || CROSSPLANE_ACCEPTS_NGINX_REJECTS
-                .iter()
-                .any(|(f, _)| *f == name)
-        {
+        if name == BROKEN || CROSSPLANE_ACCEPTS_NGINX_REJECTS.iter().any(|(f, _)| *f == name) {
             assert!(!tree.errors().is_empty());
         } else {
-            assert!(
-                tree.errors().is_empty(),
-                "{}: {:?}",
-                path.display(),
-                tree.errors()
-            );
+            assert!(tree.errors().is_empty(), "{}: {:?}", path.display(), tree.errors());
         }
         count += 1;
     }
@@ -138,9 +119,7 @@ fn crossplane_word(w: &Word, src: &SourceFile) -> String {
 
 /// Bytes as crossplane's Python text-mode reading gives them.
 fn crossplane_text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
+    String::from_utf8_lossy(bytes).replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// crossplane's lexer reads `${` up to the next `}` and then appends the character after
@@ -153,9 +132,7 @@ fn crossplane_var_glue(words: &[Word], views: Vec<String>, src: &SourceFile) -> 
         let raw = w.range.of(&src.text);
         w.quote == Quote::None
             && raw.ends_with('}')
-            && raw
-                .rfind("${")
-                .is_some_and(|i| raw[i..].find('}') == Some(raw.len() - i - 1))
+            && raw.rfind("${").is_some_and(|i| raw[i..].find('}') == Some(raw.len() - i - 1))
     };
     let mut out: Vec<String> = Vec::with_capacity(views.len());
     let mut glue_next = false;
@@ -172,9 +149,7 @@ fn crossplane_var_glue(words: &[Word], views: Vec<String>, src: &SourceFile) -> 
             let gap = &src.text[w.range.end as usize..next.range.start as usize];
             let ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
             if let Some(first) = gap.chars().next().filter(|&c| ws(c)) {
-                out.last_mut()
-                    .unwrap()
-                    .push(if first == '\r' { '\n' } else { first });
+                out.last_mut().unwrap().push(if first == '\r' { '\n' } else { first });
                 glue_next = gap.len() == 1 && next.quote == Quote::None;
             }
         }
@@ -233,16 +208,12 @@ const CROSSPLANE_ACCEPTS_NGINX_REJECTS: &[(&str, &str)] = &[(
 
 #[test]
 fn crossplane_reads_every_file_as_we_do() {
-    let Some(python) = common::venv_python() else {
+    let Some(python) = common::venv_program("python") else {
         return;
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/crossplane_dump.py");
     let files = nginx_files();
-    let out = Command::new(&python)
-        .arg(&script)
-        .args(&files)
-        .output()
-        .expect("run crossplane");
+    let out = Command::new(&python).arg(&script).args(&files).output().expect("run crossplane");
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         if err.contains("No module named 'crossplane'") && !common::in_ci() {
@@ -251,8 +222,7 @@ fn crossplane_reads_every_file_as_we_do() {
         }
         panic!("crossplane failed: {err}");
     }
-    let theirs: BTreeMap<String, serde_json::Value> =
-        serde_json::from_slice(&out.stdout).expect("crossplane JSON");
+    let theirs: BTreeMap<String, serde_json::Value> = serde_json::from_slice(&out.stdout).expect("crossplane JSON");
     let mut agree = 0;
     let mut agree_with_nginx = 0;
     let mut problems = Vec::new();
@@ -261,11 +231,7 @@ fn crossplane_reads_every_file_as_we_do() {
         let key = path.to_string_lossy().into_owned();
         let cp = &theirs[&key];
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if let Some(why) = CROSSPLANE_ACCEPTS_NGINX_REJECTS
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, w)| w)
-        {
+        if let Some(why) = CROSSPLANE_ACCEPTS_NGINX_REJECTS.iter().find(|(f, _)| *f == name).map(|(_, w)| w) {
             // crossplane reads it, nginx does not (tests/nginx_t.rs checks nginx's message).
             assert!(!tree.errors().is_empty(), "{key}: {why}");
             agree_with_nginx += 1;
@@ -274,33 +240,23 @@ fn crossplane_reads_every_file_as_we_do() {
         let cp_failed = cp["status"] == "failed";
         if cp_failed || !tree.errors().is_empty() {
             let ours = tree.errors().first();
-            let cp_err = cp["errors"][0].as_array().map(|e| {
-                (
-                    e[0].as_str().unwrap_or("").to_string(),
-                    e[1].as_u64().unwrap_or(0) as u32,
-                )
-            });
+            let cp_err =
+                cp["errors"][0].as_array().map(|e| (e[0].as_str().unwrap_or("").to_string(), e[1].as_u64().unwrap_or(0) as u32));
             let same = match (ours, &cp_err) {
                 (Some(e), Some((msg, line))) if msg.ends_with("is not terminated by \";\"") => {
                     // crossplane names the directive and its line; nginx (and we) stop at the
                     // `}` or end of file that comes instead of the `;`. Our related label marks
                     // where the `;` is missing: it must be on crossplane's line.
-                    (e.message == "unexpected \"}\""
-                        || e.message.starts_with("unexpected end of file"))
-                        && e.related
-                            .first()
-                            .is_some_and(|(r, _)| src.line_col(r.start as usize).line == *line)
+                    (e.message == "unexpected \"}\"" || e.message.starts_with("unexpected end of file"))
+                        && e.related.first().is_some_and(|(r, _)| src.line_col(r.start as usize).line == *line)
                 }
-                (Some(e), Some((msg, line))) => {
-                    e.message == *msg && src.line_col(e.range.start as usize).line == *line
-                }
+                (Some(e), Some((msg, line))) => e.message == *msg && src.line_col(e.range.start as usize).line == *line,
                 _ => false,
             };
             if same {
                 agree += 1;
             } else {
-                let ours =
-                    ours.map(|e| (e.message.clone(), src.line_col(e.range.start as usize).line));
+                let ours = ours.map(|e| (e.message.clone(), src.line_col(e.range.start as usize).line));
                 problems.push(format!("{key}: ours {ours:?}, crossplane {cp_err:?}"));
             }
             continue;
@@ -310,18 +266,8 @@ fn crossplane_reads_every_file_as_we_do() {
             .unwrap()
             .iter()
             .map(|d| {
-                let args = d[2]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|a| a.as_str().unwrap().to_string())
-                    .collect();
-                (
-                    d[0].as_u64().unwrap() as u32,
-                    d[1].as_str().unwrap().to_string(),
-                    args,
-                    d[3].as_bool().unwrap(),
-                )
+                let args = d[2].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
+                (d[0].as_u64().unwrap() as u32, d[1].as_str().unwrap().to_string(), args, d[3].as_bool().unwrap())
             })
             // crossplane lists the comments written between arguments as `#` directives even
             // with comments=False (parser.py appends `comments_in_args` unconditionally).
@@ -331,11 +277,7 @@ fn crossplane_reads_every_file_as_we_do() {
         if ours == theirs_flat {
             agree += 1;
         } else {
-            let at = ours
-                .iter()
-                .zip(&theirs_flat)
-                .position(|(a, b)| a != b)
-                .unwrap_or(ours.len().min(theirs_flat.len()));
+            let at = ours.iter().zip(&theirs_flat).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs_flat.len()));
             problems.push(format!(
                 "{key}: first difference at directive {at}:\n  ours:       {:?}\n  crossplane: {:?}",
                 ours.get(at),
@@ -343,16 +285,8 @@ fn crossplane_reads_every_file_as_we_do() {
             ));
         }
     }
-    eprintln!(
-        "crossplane agrees on {agree} of {} files; on {agree_with_nginx} more it accepts what nginx rejects",
-        files.len()
-    );
-    assert!(
-        problems.is_empty(),
-        "{} disagreements:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    eprintln!("crossplane agrees on {agree} of {} files; on {agree_with_nginx} more it accepts what nginx rejects", files.len());
+    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
 }
 
 /// The semantic layer over every corpus file: no panic, and what it reads agrees with the
@@ -360,9 +294,7 @@ fn crossplane_reads_every_file_as_we_do() {
 /// variables).
 #[test]
 fn model_builds_for_every_file() {
-    use odoo_lint::formats::nginx::include::{
-        DiskLoader, NginxLoader, ResolveOptions, load_includes,
-    };
+    use odoo_lint::formats::nginx::include::{DiskLoader, NginxLoader, ResolveOptions, load_includes};
     use odoo_lint::formats::nginx::model::{RootContext, build};
     let mut totals = [0usize; 4];
     for path in nginx_files() {
@@ -373,10 +305,7 @@ fn model_builds_for_every_file() {
         let (src, tree) = (loader.source(root), loader.tree(root));
         let text = &src.text;
         // every location of the root file is a location of the model (none in stream blocks)
-        let locations = tree
-            .directives()
-            .filter(|(_, d)| d.is(text, "location") && d.block().is_some())
-            .count();
+        let locations = tree.directives().filter(|(_, d)| d.is(text, "location") && d.block().is_some()).count();
         if m.context != RootContext::Fragment && !text.contains("stream {") {
             assert_eq!(m.locations.len(), locations, "{}", path.display());
         }

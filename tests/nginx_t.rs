@@ -4,8 +4,7 @@
 //!
 //! Needs nginx (`ODOO_LINT_NGINX`, `PATH` or /usr/sbin/nginx) and, for the SSL sites, openssl.
 
-mod nginx_common;
-use nginx_common as common;
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -27,10 +26,7 @@ fn nginx() -> Option<Nginx> {
 
 fn files_in(dir: &str) -> Vec<PathBuf> {
     let dir = common::fixtures_dir().join("parsers/nginx").join(dir);
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     v.sort();
     assert!(!v.is_empty());
     v
@@ -51,21 +47,12 @@ fn our_first_syntax_error_is_nginxs() {
     for path in &files {
         let src = SourceFile::new(path, std::fs::read(path).unwrap());
         let tree = parse(&src.text);
-        let ours = tree
-            .errors()
-            .first()
-            .map(|e| (e.message.clone(), src.line_col(e.range.start as usize).line));
+        let ours = tree.errors().first().map(|e| (e.message.clone(), src.line_col(e.range.start as usize).line));
         let run = nginx.test_file(path, prefix.path()).unwrap();
         assert!(!run.ok, "{}: nginx accepts it", path.display());
-        let theirs = run
-            .first_error()
-            .map(|m| (m.text.clone(), m.line.unwrap_or(0)));
+        let theirs = run.first_error().map(|m| (m.text.clone(), m.line.unwrap_or(0)));
         if ours != theirs {
-            problems.push(format!(
-                "{}: ours {ours:?}, nginx {theirs:?}\n{}",
-                path.display(),
-                run.stderr
-            ));
+            problems.push(format!("{}: ours {ours:?}, nginx {theirs:?}\n{}", path.display(), run.stderr));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -76,12 +63,7 @@ fn files_nginx_accepts_parse_cleanly() {
     let Some(nginx) = nginx() else { return };
     for path in files_in("valid") {
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            parse(&text).errors().is_empty(),
-            "{}: {:?}",
-            path.display(),
-            parse(&text).errors()
-        );
+        assert!(parse(&text).errors().is_empty(), "{}: {:?}", path.display(), parse(&text).errors());
         let prefix = tempfile::tempdir().unwrap();
         let run = nginx.test_file(&path, prefix.path()).unwrap();
         assert!(run.ok, "{}: {}", path.display(), run.stderr);
@@ -91,34 +73,16 @@ fn files_nginx_accepts_parse_cleanly() {
 /// Corpus Odoo sites that cannot load even in the sandbox, and why (a part of nginx's error).
 const SITES_THAT_CANNOT_LOAD: &[(&str, &str)] = &[
     // templates whose blanks a script fills in: `ssl_certificate ;`, `server 127.0.0.1:$HTTP_PORT`
-    (
-        "ASASAT-Advanced-Systems__odoo-production__ssl_nginx_default.conf",
-        "invalid number of arguments in \"ssl_certificate\"",
-    ),
-    (
-        "ryumada__docker-odoo__nginx-configurations_nginx_sites_available.conf",
-        "invalid port",
-    ),
+    ("ASASAT-Advanced-Systems__odoo-production__ssl_nginx_default.conf", "invalid number of arguments in \"ssl_certificate\""),
+    ("ryumada__docker-odoo__nginx-configurations_nginx_sites_available.conf", "invalid port"),
     // `server_name ;` (no name): nginx wants at least one argument
-    (
-        "Sin1apachai__Docker-Odoo-X-Nginx__nginx_odoo.conf",
-        "invalid number of arguments in \"server_name\"",
-    ),
+    ("Sin1apachai__Docker-Odoo-X-Nginx__nginx_odoo.conf", "invalid number of arguments in \"server_name\""),
     // `http2 on;` exists since nginx 1.25.1; this oracle is nginx 1.22
-    (
-        "Omar-Elsayed33__odoo-docker-nginx-proxy__nginx_conf.d_odoo.conf",
-        "unknown directive \"http2\"",
-    ),
-    (
-        "Onpoint-XS__odoo-reference-stack__config_nginx_odoo.conf",
-        "unknown directive \"http2\"",
-    ),
+    ("Omar-Elsayed33__odoo-docker-nginx-proxy__nginx_conf.d_odoo.conf", "unknown directive \"http2\""),
+    ("Onpoint-XS__odoo-reference-stack__config_nginx_odoo.conf", "unknown directive \"http2\""),
     // a fragment using `$connection_upgrade`, which the file that includes it defines (that
     // file, gOdoo's nginx.conf, loads below with this fragment in place)
-    (
-        "OpenJKSoftware__gOdoo__config_nginx-proxy_headers.conf",
-        "unknown \"connection_upgrade\" variable",
-    ),
+    ("OpenJKSoftware__gOdoo__config_nginx-proxy_headers.conf", "unknown \"connection_upgrade\" variable"),
 ];
 
 #[test]
@@ -136,15 +100,9 @@ fn corpus_odoo_sites_load_in_a_sandbox() {
         let bytes = std::fs::read(path).unwrap();
         let level = level_of(path, &bytes);
         let src = SourceFile::new(path, bytes);
-        let extra: Vec<(&str, &[u8])> = vec![
-            ("odoo_params", &odoo_params),
-            ("proxy_headers.conf", &proxy_headers),
-        ];
+        let extra: Vec<(&str, &[u8])> = vec![("odoo_params", &odoo_params), ("proxy_headers.conf", &proxy_headers)];
         let (run, copy) = nginx.test_config(&src.text, level, &extra).unwrap();
-        let expected_failure = SITES_THAT_CANNOT_LOAD
-            .iter()
-            .find(|(f, _)| *f == name)
-            .map(|(_, why)| *why);
+        let expected_failure = SITES_THAT_CANNOT_LOAD.iter().find(|(f, _)| *f == name).map(|(_, why)| *why);
         match (run.ok, expected_failure) {
             (true, None) => loaded.push(name),
             (false, Some(why)) if run.stderr.contains(why) => {}
@@ -154,11 +112,7 @@ fn corpus_odoo_sites_load_in_a_sandbox() {
             )),
         }
     }
-    eprintln!(
-        "nginx -t loads {} of {} corpus Odoo sites in the sandbox",
-        loaded.len(),
-        corpus.len()
-    );
+    eprintln!("nginx -t loads {} of {} corpus Odoo sites in the sandbox", loaded.len(), corpus.len());
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     assert!(loaded.len() >= 25, "only {} sites load", loaded.len());
 }

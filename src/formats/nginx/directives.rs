@@ -133,16 +133,10 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(inheritance("proxy_read_timeout"), Inheritance::Simple);
-        assert_eq!(
-            inheritance("proxy_set_header"),
-            Inheritance::Array(&["proxy_set_header"])
-        );
+        assert_eq!(inheritance("proxy_set_header"), Inheritance::Array(&["proxy_set_header"]));
         assert_eq!(inheritance("deny"), Inheritance::Array(&["allow", "deny"]));
         assert_eq!(inheritance("proxy_pass"), Inheritance::NotInherited);
-        assert_eq!(
-            inheritance("content_by_lua_block"),
-            Inheritance::NotInherited
-        );
+        assert_eq!(inheritance("content_by_lua_block"), Inheritance::NotInherited);
         assert_eq!(default_args("proxy_read_timeout"), Some(&["60s"][..]));
         assert_eq!(default_args("client_max_body_size"), Some(&["1m"][..]));
         assert_eq!(default_args("proxy_http_version"), Some(&["1.0"][..]));

@@ -25,11 +25,7 @@ const MAX_DIR_ENTRIES: usize = 100_000;
 /// Expands `pattern` (absolute, or relative to `base`). Only regular files (after following
 /// symlinks) are returned: nginx would fail on a directory anyway.
 pub fn expand(base: &Path, pattern: &str, limit: usize) -> GlobMatches {
-    let full = if Path::new(pattern).is_absolute() {
-        PathBuf::from(pattern)
-    } else {
-        base.join(pattern)
-    };
+    let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
     // Walk the components; each one with magic multiplies the candidates.
     let mut candidates: Vec<PathBuf> = vec![PathBuf::new()];
     let comps: Vec<Component<'_>> = full.components().collect();
@@ -39,11 +35,7 @@ pub fn expand(base: &Path, pattern: &str, limit: usize) -> GlobMatches {
         let mut next = Vec::new();
         if matches!(comp, Component::Normal(_)) && has_magic(&part) {
             for dir in &candidates {
-                let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                }) else {
+                let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
                     continue;
                 };
                 let mut names: Vec<String> = entries
@@ -71,17 +63,10 @@ pub fn expand(base: &Path, pattern: &str, limit: usize) -> GlobMatches {
     candidates.retain(|p| p.is_file());
     // glob(3) sorts the whole list; the per-directory sort above already gives this order
     // for one magic component, sorting again keeps it right for several.
-    candidates.sort_by(|a, b| {
-        a.as_os_str()
-            .as_encoded_bytes()
-            .cmp(b.as_os_str().as_encoded_bytes())
-    });
+    candidates.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
     let total = candidates.len();
     candidates.truncate(limit);
-    GlobMatches {
-        paths: candidates,
-        total,
-    }
+    GlobMatches { paths: candidates, total }
 }
 
 /// A component without glob escapes (`\*` is a literal `*`).
@@ -216,11 +201,7 @@ mod tests {
             std::fs::write(d.join("conf.d").join(n), "").unwrap();
         }
         let m = expand(d, "conf.d/*.conf", 100);
-        let names: Vec<_> = m
-            .paths
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<_> = m.paths.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["a.conf", "b.conf"]);
         assert_eq!(m.total, 2);
         let m = expand(d, "*/*.conf", 1);

@@ -37,11 +37,7 @@ pub struct IncludeRef {
 pub fn include_directives(tree: &SyntaxTree, text: &str) -> Vec<IncludeRef> {
     tree.directives()
         .filter(|(_, d)| d.is(text, "include") && d.args.len() == 1 && d.block().is_none())
-        .map(|(id, d)| IncludeRef {
-            directive: id,
-            pattern: d.args[0].value(text).into_owned(),
-            range: d.args[0].range,
-        })
+        .map(|(id, d)| IncludeRef { directive: id, pattern: d.args[0].value(text).into_owned(), range: d.args[0].range })
         .collect()
 }
 
@@ -67,72 +63,23 @@ proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
 proxy_set_header X-Forwarded-Proto $scheme;
 ";
 
-const NGINX_PACKAGES: &str =
-    "nginx packages (nginx.org, Debian, Ubuntu, Alpine, the official Docker image)";
+const NGINX_PACKAGES: &str = "nginx packages (nginx.org, Debian, Ubuntu, Alpine, the official Docker image)";
 const DEBIAN: &str = "Debian and Ubuntu nginx packages (not the official nginx Docker image)";
 
 /// The stock files we know.
 pub const STOCK_FILES: &[StockFile] = &[
-    StockFile {
-        name: "mime.types",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "fastcgi_params",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "fastcgi.conf",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "uwsgi_params",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "scgi_params",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "koi-utf",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "koi-win",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "win-utf",
-        shipped_by: NGINX_PACKAGES,
-        content: None,
-    },
-    StockFile {
-        name: "proxy_params",
-        shipped_by: DEBIAN,
-        content: Some(DEBIAN_PROXY_PARAMS),
-    },
-    StockFile {
-        name: "snippets/snakeoil.conf",
-        shipped_by: DEBIAN,
-        content: None,
-    },
-    StockFile {
-        name: "snippets/fastcgi-php.conf",
-        shipped_by: DEBIAN,
-        content: None,
-    },
-    StockFile {
-        name: "/etc/letsencrypt/options-ssl-nginx.conf",
-        shipped_by: "certbot's nginx plugin",
-        content: None,
-    },
+    StockFile { name: "mime.types", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "fastcgi_params", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "fastcgi.conf", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "uwsgi_params", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "scgi_params", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "koi-utf", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "koi-win", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "win-utf", shipped_by: NGINX_PACKAGES, content: None },
+    StockFile { name: "proxy_params", shipped_by: DEBIAN, content: Some(DEBIAN_PROXY_PARAMS) },
+    StockFile { name: "snippets/snakeoil.conf", shipped_by: DEBIAN, content: None },
+    StockFile { name: "snippets/fastcgi-php.conf", shipped_by: DEBIAN, content: None },
+    StockFile { name: "/etc/letsencrypt/options-ssl-nginx.conf", shipped_by: "certbot's nginx plugin", content: None },
 ];
 
 /// Install prefixes of nginx builds; an absolute include under one of them is looked up
@@ -148,14 +95,9 @@ pub const SYSTEM_PREFIXES: &[&str] = &[
 
 /// The stock file an include pattern names, if any.
 pub fn stock_file(pattern: &str) -> Option<&'static StockFile> {
-    let rel = SYSTEM_PREFIXES
-        .iter()
-        .find_map(|p| pattern.strip_prefix(p))
-        .unwrap_or(pattern);
+    let rel = SYSTEM_PREFIXES.iter().find_map(|p| pattern.strip_prefix(p)).unwrap_or(pattern);
     let rel = rel.strip_prefix("./").unwrap_or(rel);
-    STOCK_FILES
-        .iter()
-        .find(|s| s.name == rel || s.name == pattern)
+    STOCK_FILES.iter().find(|s| s.name == rel || s.name == pattern)
 }
 
 /// How to resolve includes.
@@ -178,13 +120,7 @@ pub struct ResolveOptions {
 
 impl Default for ResolveOptions {
     fn default() -> Self {
-        ResolveOptions {
-            prefix: None,
-            system_paths: false,
-            mounts: Vec::new(),
-            max_glob_files: 1000,
-            max_files: 5000,
-        }
+        ResolveOptions { prefix: None, system_paths: false, mounts: Vec::new(), max_glob_files: 1000, max_files: 5000 }
     }
 }
 
@@ -217,11 +153,7 @@ pub fn inferred_prefix(root: &Path) -> Option<PathBuf> {
     }
     ancestors
         .iter()
-        .find(|d| {
-            ["conf.d", "sites-enabled", "sites-available", "snippets"]
-                .iter()
-                .any(|s| d.join(s).is_dir())
-        })
+        .find(|d| ["conf.d", "sites-enabled", "sites-available", "snippets"].iter().any(|s| d.join(s).is_dir()))
         .map(|d| d.to_path_buf())
 }
 
@@ -246,10 +178,7 @@ pub fn resolve(pattern: &str, including: &Path, root: &Path, opts: &ResolveOptio
             }
         }
         if opts.system_paths {
-            tries.push((
-                PathBuf::from("/"),
-                pattern.trim_start_matches('/').to_string(),
-            ));
+            tries.push((PathBuf::from("/"), pattern.trim_start_matches('/').to_string()));
         }
         if let Some(rest) = SYSTEM_PREFIXES.iter().find_map(|p| pattern.strip_prefix(p)) {
             if let Some(p) = &opts.prefix {
@@ -288,10 +217,7 @@ pub fn resolve(pattern: &str, including: &Path, root: &Path, opts: &ResolveOptio
         if magic {
             let m = glob::expand(base, rel, opts.max_glob_files);
             if m.total > m.paths.len() {
-                return Resolution::TooMany {
-                    files: m.paths,
-                    total: m.total,
-                };
+                return Resolution::TooMany { files: m.paths, total: m.total };
             }
             if !m.paths.is_empty() {
                 return Resolution::Files(m.paths);
@@ -364,50 +290,19 @@ pub struct IncludeTarget {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum IncludeProblem {
     /// The include names a file that does not exist: nginx refuses to start.
-    Missing {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-        pattern: String,
-        tried: Vec<PathBuf>,
-    },
+    Missing { file: FileId, directive: DirectiveId, range: TextRange, pattern: String, tried: Vec<PathBuf> },
     /// The include names a stock file that the checkout lacks; assumed present.
-    Stock {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-        stock: &'static StockFile,
-    },
+    Stock { file: FileId, directive: DirectiveId, range: TextRange, stock: &'static StockFile },
     /// A file exists but could not be read.
-    Unreadable {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-        path: PathBuf,
-        error: String,
-    },
+    Unreadable { file: FileId, directive: DirectiveId, range: TextRange, path: PathBuf, error: String },
     /// A glob matched more files than the limit; the rest were ignored.
-    TooManyFiles {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-        total: usize,
-    },
+    TooManyFiles { file: FileId, directive: DirectiveId, range: TextRange, total: usize },
     /// Following this include leads back to a file that includes it: nginx would recurse
     /// until it runs out of file descriptors. `chain` runs from the included file back to it.
-    Cycle {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-        chain: Vec<FileId>,
-    },
+    Cycle { file: FileId, directive: DirectiveId, range: TextRange, chain: Vec<FileId> },
     /// The configuration has more files than [`ResolveOptions::max_files`]; later includes
     /// were not loaded.
-    FileLimit {
-        file: FileId,
-        directive: DirectiveId,
-        range: TextRange,
-    },
+    FileLimit { file: FileId, directive: DirectiveId, range: TextRange },
 }
 
 /// Every include of one configuration, resolved.
@@ -423,19 +318,12 @@ pub struct IncludeGraph {
 impl IncludeGraph {
     /// The files an include directive brought in (none if it was not resolved).
     pub fn targets(&self, file: FileId, directive: DirectiveId) -> &[FileId] {
-        self.includes
-            .get(&(file, directive))
-            .map(|t| t.files.as_slice())
-            .unwrap_or(&[])
+        self.includes.get(&(file, directive)).map(|t| t.files.as_slice()).unwrap_or(&[])
     }
 }
 
 /// Loads everything `root` includes, transitively, through `loader`.
-pub fn load_includes(
-    loader: &mut impl NginxLoader,
-    root: FileId,
-    opts: &ResolveOptions,
-) -> IncludeGraph {
+pub fn load_includes(loader: &mut impl NginxLoader, root: FileId, opts: &ResolveOptions) -> IncludeGraph {
     let mut graph = IncludeGraph::default();
     let Some((root_src, _)) = loader.nginx(root) else {
         return graph;
@@ -476,12 +364,7 @@ pub fn load_includes(
                     &[]
                 }
                 Resolution::Stock(stock) => {
-                    graph.problems.push(IncludeProblem::Stock {
-                        file,
-                        directive: r.directive,
-                        range: r.range,
-                        stock,
-                    });
+                    graph.problems.push(IncludeProblem::Stock { file, directive: r.directive, range: r.range, stock });
                     if let Some(content) = stock.content {
                         let id = *virtual_ids.entry(stock.name).or_insert_with(|| {
                             let shown = if stock.name.starts_with('/') {
@@ -502,11 +385,7 @@ pub fn load_includes(
             };
             for path in paths {
                 if seen.len() >= opts.max_files {
-                    graph.problems.push(IncludeProblem::FileLimit {
-                        file,
-                        directive: r.directive,
-                        range: r.range,
-                    });
+                    graph.problems.push(IncludeProblem::FileLimit { file, directive: r.directive, range: r.range });
                     break;
                 }
                 match loader.load(path) {
@@ -526,15 +405,7 @@ pub fn load_includes(
                     }),
                 }
             }
-            graph.includes.insert(
-                (file, r.directive),
-                IncludeTarget {
-                    pattern: r.pattern,
-                    range: r.range,
-                    resolution,
-                    files,
-                },
-            );
+            graph.includes.insert((file, r.directive), IncludeTarget { pattern: r.pattern, range: r.range, resolution, files });
         }
     }
     find_cycles(&mut graph, root);
@@ -577,17 +448,8 @@ fn find_cycles(graph: &mut IncludeGraph, root: FileId) {
         }
     }
     for (file, directive, chain) in cycles {
-        let range = graph
-            .includes
-            .get(&(file, directive))
-            .map(|t| t.range)
-            .unwrap_or_default();
-        graph.problems.push(IncludeProblem::Cycle {
-            file,
-            directive,
-            range,
-            chain,
-        });
+        let range = graph.includes.get(&(file, directive)).map(|t| t.range).unwrap_or_default();
+        graph.problems.push(IncludeProblem::Cycle { file, directive, range, chain });
     }
 }
 
@@ -671,16 +533,7 @@ mod tests {
     }
 
     fn names(l: &DiskLoader, ids: &[FileId]) -> Vec<String> {
-        ids.iter()
-            .map(|id| {
-                l.source(*id)
-                    .path
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect()
+        ids.iter().map(|id| l.source(*id).path.file_name().unwrap().to_string_lossy().into_owned()).collect()
     }
 
     #[test]
@@ -692,34 +545,12 @@ mod tests {
             "deploy/nginx/nginx.conf",
             "events {}\nhttp {\n include /etc/nginx/mime.types;\n include conf.d/*.conf;\n}\n",
         );
-        write(
-            d,
-            "deploy/nginx/conf.d/b.conf",
-            "server { include snippets/ssl.conf; include proxy_params; }",
-        );
-        write(
-            d,
-            "deploy/nginx/conf.d/a.conf",
-            "server { include /etc/nginx/snippets/headers.conf; }",
-        );
-        write(
-            d,
-            "deploy/nginx/snippets/ssl.conf",
-            "ssl_protocols TLSv1.3;",
-        );
+        write(d, "deploy/nginx/conf.d/b.conf", "server { include snippets/ssl.conf; include proxy_params; }");
+        write(d, "deploy/nginx/conf.d/a.conf", "server { include /etc/nginx/snippets/headers.conf; }");
+        write(d, "deploy/nginx/snippets/ssl.conf", "ssl_protocols TLSv1.3;");
         write(d, "deploy/nginx/snippets/headers.conf", "add_header X-A a;");
         let (l, root, g) = load(&main, &ResolveOptions::default());
-        assert_eq!(
-            names(&l, &g.files),
-            [
-                "nginx.conf",
-                "a.conf",
-                "b.conf",
-                "headers.conf",
-                "ssl.conf",
-                "proxy_params"
-            ]
-        );
+        assert_eq!(names(&l, &g.files), ["nginx.conf", "a.conf", "b.conf", "headers.conf", "ssl.conf", "proxy_params"]);
         let stock: Vec<&str> = g
             .problems
             .iter()
@@ -732,10 +563,7 @@ mod tests {
         assert_eq!(g.problems.len(), 2, "{:?}", g.problems);
         // the glob's files, sorted, hang off the include directive
         let inc = include_directives(l.tree(root), &l.source(root).text);
-        assert_eq!(
-            names(&l, g.targets(root, inc[1].directive)),
-            ["a.conf", "b.conf"]
-        );
+        assert_eq!(names(&l, g.targets(root, inc[1].directive)), ["a.conf", "b.conf"]);
         // proxy_params is a virtual file with Debian's content
         let pp = *g.files.last().unwrap();
         assert_eq!(l.source(pp).path, Path::new("/etc/nginx/proxy_params"));
@@ -746,43 +574,26 @@ mod tests {
     fn site_snippet_finds_its_prefix_and_its_neighbours() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let site = write(
-            d,
-            "nginx/conf.d/odoo.conf",
-            "server { include common.conf; include /etc/nginx/conf.d/x/*.conf; }",
-        );
+        let site = write(d, "nginx/conf.d/odoo.conf", "server { include common.conf; include /etc/nginx/conf.d/x/*.conf; }");
         write(d, "nginx/conf.d/common.conf", "gzip on;");
         assert_eq!(inferred_prefix(&site).unwrap(), d.join("nginx"));
         let (l, _, g) = load(&site, &ResolveOptions::default());
         assert_eq!(names(&l, &g.files), ["odoo.conf", "common.conf"]);
         assert!(g.problems.is_empty(), "{:?}", g.problems);
-        let empty = g
-            .includes
-            .values()
-            .find(|t| t.pattern.contains('*'))
-            .unwrap();
+        let empty = g.includes.values().find(|t| t.pattern.contains('*')).unwrap();
         assert_eq!(empty.resolution, Resolution::EmptyGlob);
     }
 
     #[test]
     fn missing_files_are_reported_with_the_paths_tried() {
         let dir = tempfile::tempdir().unwrap();
-        let site = write(
-            dir.path(),
-            "site.conf",
-            "server { include nope.conf; include /etc/ssl/nope.conf; }",
-        );
+        let site = write(dir.path(), "site.conf", "server { include nope.conf; include /etc/ssl/nope.conf; }");
         let (_, root, g) = load(&site, &ResolveOptions::default());
         let missing: Vec<_> = g
             .problems
             .iter()
             .filter_map(|p| match p {
-                IncludeProblem::Missing {
-                    file,
-                    pattern,
-                    tried,
-                    ..
-                } => Some((*file, pattern.clone(), tried.len())),
+                IncludeProblem::Missing { file, pattern, tried, .. } => Some((*file, pattern.clone(), tried.len())),
                 _ => None,
             })
             .collect();
@@ -821,21 +632,11 @@ mod tests {
         let main = write(d, "nginx.conf", "include conf.d/*.conf;");
         let (_, _, g) = load(&main, &ResolveOptions::default());
         assert_eq!(g.files.len(), 1001);
-        assert!(matches!(
-            g.problems[..],
-            [IncludeProblem::TooManyFiles { total: 1200, .. }]
-        ));
-        let opts = ResolveOptions {
-            max_files: 10,
-            ..ResolveOptions::default()
-        };
+        assert!(matches!(g.problems[..], [IncludeProblem::TooManyFiles { total: 1200, .. }]));
+        let opts = ResolveOptions { max_files: 10, ..ResolveOptions::default() };
         let (_, _, g) = load(&main, &opts);
         assert!(g.files.len() <= 10);
-        assert!(
-            g.problems
-                .iter()
-                .any(|p| matches!(p, IncludeProblem::FileLimit { .. }))
-        );
+        assert!(g.problems.iter().any(|p| matches!(p, IncludeProblem::FileLimit { .. })));
     }
 
     #[test]
@@ -844,11 +645,7 @@ mod tests {
         let d = dir.path();
         write(d, "etc-nginx/snippets/x.conf", "a b;");
         write(d, "repo/proxy.conf", "c d;");
-        let site = write(
-            d,
-            "repo/site.conf",
-            "include snippets/x.conf; include /srv/conf/proxy.conf;",
-        );
+        let site = write(d, "repo/site.conf", "include snippets/x.conf; include /srv/conf/proxy.conf;");
         let opts = ResolveOptions {
             prefix: Some(d.join("etc-nginx")),
             mounts: vec![(PathBuf::from("/srv/conf"), d.join("repo"))],
@@ -858,38 +655,17 @@ mod tests {
         assert_eq!(names(&l, &g.files), ["site.conf", "x.conf", "proxy.conf"]);
         // without system paths, an absolute path outside any known prefix is missing
         let abs = write(d, "abs/real.conf", "x y;");
-        let r = resolve(
-            abs.to_str().unwrap(),
-            &site,
-            &site,
-            &ResolveOptions::default(),
-        );
+        let r = resolve(abs.to_str().unwrap(), &site, &site, &ResolveOptions::default());
         assert!(matches!(r, Resolution::Missing { .. }));
-        let r = resolve(
-            abs.to_str().unwrap(),
-            &site,
-            &site,
-            &ResolveOptions {
-                system_paths: true,
-                ..Default::default()
-            },
-        );
+        let r = resolve(abs.to_str().unwrap(), &site, &site, &ResolveOptions { system_paths: true, ..Default::default() });
         assert_eq!(r, Resolution::Files(vec![abs]));
     }
 
     #[test]
     fn stock_names() {
-        assert_eq!(
-            stock_file("/etc/nginx/proxy_params").unwrap().name,
-            "proxy_params"
-        );
+        assert_eq!(stock_file("/etc/nginx/proxy_params").unwrap().name, "proxy_params");
         assert_eq!(stock_file("mime.types").unwrap().name, "mime.types");
-        assert_eq!(
-            stock_file("/etc/letsencrypt/options-ssl-nginx.conf")
-                .unwrap()
-                .content,
-            None
-        );
+        assert_eq!(stock_file("/etc/letsencrypt/options-ssl-nginx.conf").unwrap().content, None);
         assert!(stock_file("conf.d/odoo.conf").is_none());
     }
 }

@@ -26,28 +26,17 @@ impl Insertion {
 /// `offset` on that line (`None` when something else comes first).
 pub fn line_indent(src: &SourceFile, offset: usize) -> Option<&str> {
     let text = &src.text;
-    let line_start = text[..offset]
-        .rfind(['\n', '\r'])
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let line_start = text[..offset].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
     let lead = &text[line_start..offset];
-    lead.bytes()
-        .all(|b| b == b' ' || b == b'\t')
-        .then_some(lead)
+    lead.bytes().all(|b| b == b' ' || b == b'\t').then_some(lead)
 }
 
 /// The indentation of the line that holds `offset`, whatever follows it.
 fn indent_of_line(src: &SourceFile, offset: usize) -> &str {
     let text = &src.text;
-    let line_start = text[..offset]
-        .rfind(['\n', '\r'])
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let line_start = text[..offset].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
     let rest = &text[line_start..];
-    let n = rest
-        .bytes()
-        .take_while(|&b| b == b' ' || b == b'\t')
-        .count();
+    let n = rest.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
     &rest[..n]
 }
 
@@ -57,10 +46,9 @@ fn indent_of_line(src: &SourceFile, offset: usize) -> &str {
 pub fn indent_unit(tree: &SyntaxTree, src: &SourceFile) -> String {
     for (_, d) in tree.directives() {
         let Some(parent) = d.parent else { continue };
-        let (Some(child), Some(outer)) = (
-            line_indent(src, d.range.start as usize),
-            line_indent(src, tree.directive(parent).range.start as usize),
-        ) else {
+        let (Some(child), Some(outer)) =
+            (line_indent(src, d.range.start as usize), line_indent(src, tree.directive(parent).range.start as usize))
+        else {
             continue;
         };
         if let Some(step) = child.strip_prefix(outer)
@@ -70,11 +58,7 @@ pub fn indent_unit(tree: &SyntaxTree, src: &SourceFile) -> String {
         }
     }
     let tabs = src.text.split('\n').any(|l| l.starts_with('\t'));
-    if tabs {
-        "\t".to_string()
-    } else {
-        "    ".to_string()
-    }
+    if tabs { "\t".to_string() } else { "    ".to_string() }
 }
 
 /// The indentation of the children of a block (or of the top level for `None`): that of
@@ -96,11 +80,7 @@ pub fn child_indent(tree: &SyntaxTree, src: &SourceFile, block: Option<Directive
 
 /// How to add a directive as the last child of a block, just before its `}`; for `None`,
 /// at the end of the file. `None` when the block has no `}` (a broken file) or is not a block.
-pub fn insert_at_block_end(
-    tree: &SyntaxTree,
-    src: &SourceFile,
-    block: Option<DirectiveId>,
-) -> Option<Insertion> {
+pub fn insert_at_block_end(tree: &SyntaxTree, src: &SourceFile, block: Option<DirectiveId>) -> Option<Insertion> {
     let nl = src.newline();
     let indent = child_indent(tree, src, block);
     let (limit, close_start) = match block {
@@ -116,34 +96,15 @@ pub fn insert_at_block_end(
     // the end of the last token before the `}` that is not whitespace
     let tokens = tree.tokens();
     let idx = tokens.partition_point(|t| (t.range.start as usize) < limit);
-    let offset = tokens[..idx]
-        .iter()
-        .rev()
-        .find(|t| t.kind != TokenKind::Whitespace)
-        .map(|t| t.range.end as usize)
-        .unwrap_or(0);
-    let before = if offset == 0 && block.is_none() {
-        String::new()
-    } else {
-        format!("{nl}{indent}")
-    };
+    let offset = tokens[..idx].iter().rev().find(|t| t.kind != TokenKind::Whitespace).map(|t| t.range.end as usize).unwrap_or(0);
+    let before = if offset == 0 && block.is_none() { String::new() } else { format!("{nl}{indent}") };
     match close_start {
         // `}` on the same line as the last token: put it on a line of its own
         Some(close) if line_indent(src, close).is_none() => {
-            let outer = block
-                .map(|id| indent_of_line(src, tree.directive(id).range.start as usize))
-                .unwrap_or("");
-            Some(Insertion {
-                range: TextRange::new(offset, close),
-                before,
-                after: format!("{nl}{outer}"),
-            })
+            let outer = block.map(|id| indent_of_line(src, tree.directive(id).range.start as usize)).unwrap_or("");
+            Some(Insertion { range: TextRange::new(offset, close), before, after: format!("{nl}{outer}") })
         }
-        _ => Some(Insertion {
-            range: TextRange::empty(offset),
-            before,
-            after: String::new(),
-        }),
+        _ => Some(Insertion { range: TextRange::empty(offset), before, after: String::new() }),
     }
 }
 
@@ -158,11 +119,7 @@ pub fn insert_after(tree: &SyntaxTree, src: &SourceFile, id: DirectiveId) -> Ins
         end = tree.comment(c).range.end as usize;
     }
     let indent = indent_of_line(src, d.range.start as usize);
-    Insertion {
-        range: TextRange::empty(end),
-        before: format!("{}{indent}", src.newline()),
-        after: String::new(),
-    }
+    Insertion { range: TextRange::empty(end), before: format!("{}{indent}", src.newline()), after: String::new() }
 }
 
 #[cfg(test)]
@@ -203,10 +160,7 @@ mod tests {
         assert_eq!(indent_unit(&t, &src), "\t");
         let server = find(&t, text, "server");
         let ins = insert_at_block_end(&t, &src, Some(server)).unwrap();
-        assert_eq!(
-            apply(text, &ins, "listen 80;"),
-            "http {\r\n\tserver {\r\n\t\tlisten 80;\r\n\t}\r\n}\r\n"
-        );
+        assert_eq!(apply(text, &ins, "listen 80;"), "http {\r\n\tserver {\r\n\t\tlisten 80;\r\n\t}\r\n}\r\n");
     }
 
     #[test]
@@ -216,32 +170,13 @@ mod tests {
         let t = parse(text);
         assert_eq!(indent_unit(&t, &src), "  ");
         let loc = find(&t, text, "location");
-        let out = apply(
-            text,
-            &insert_at_block_end(&t, &src, Some(loc)).unwrap(),
-            "x 1;",
-        );
-        assert_eq!(
-            out,
-            "server {\n  location / { proxy_pass http://a;\n    x 1;\n  }\n  location /b {}\n}\n"
-        );
+        let out = apply(text, &insert_at_block_end(&t, &src, Some(loc)).unwrap(), "x 1;");
+        assert_eq!(out, "server {\n  location / { proxy_pass http://a;\n    x 1;\n  }\n  location /b {}\n}\n");
         let t = parse(&out);
         let src = SourceFile::from_text("x", &out);
-        let b = t
-            .directives()
-            .filter(|(_, d)| d.is(&out, "location"))
-            .nth(1)
-            .unwrap()
-            .0;
-        let out2 = apply(
-            &out,
-            &insert_at_block_end(&t, &src, Some(b)).unwrap(),
-            "y 2;",
-        );
-        assert!(
-            out2.ends_with("  location /b {\n    y 2;\n  }\n}\n"),
-            "{out2}"
-        );
+        let b = t.directives().filter(|(_, d)| d.is(&out, "location")).nth(1).unwrap().0;
+        let out2 = apply(&out, &insert_at_block_end(&t, &src, Some(b)).unwrap(), "y 2;");
+        assert!(out2.ends_with("  location /b {\n    y 2;\n  }\n}\n"), "{out2}");
     }
 
     #[test]
@@ -251,22 +186,11 @@ mod tests {
         let t = parse(text);
         let pp = find(&t, text, "proxy_pass");
         let ins = insert_after(&t, &src, pp);
-        assert_eq!(
-            apply(text, &ins, "x 1;"),
-            "location / {\n    proxy_pass http://a; # backend\n    x 1;\n}"
-        );
+        assert_eq!(apply(text, &ins, "x 1;"), "location / {\n    proxy_pass http://a; # backend\n    x 1;\n}");
         let top = insert_at_block_end(&t, &src, None).unwrap();
-        assert_eq!(
-            apply(text, &top, "y 2;"),
-            "location / {\n    proxy_pass http://a; # backend\n}\ny 2;"
-        );
+        assert_eq!(apply(text, &top, "y 2;"), "location / {\n    proxy_pass http://a; # backend\n}\ny 2;");
         let empty = SourceFile::from_text("x", "");
-        assert_eq!(
-            insert_at_block_end(&parse(""), &empty, None)
-                .unwrap()
-                .text("a;"),
-            "a;"
-        );
+        assert_eq!(insert_at_block_end(&parse(""), &empty, None).unwrap().text("a;"), "a;");
     }
 
     #[test]

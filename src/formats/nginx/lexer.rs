@@ -57,20 +57,11 @@ pub(super) fn pest_tokens(text: &str) -> Result<Vec<RawToken>, String> {
             Rule::open_brace => RawKind::OpenBrace,
             Rule::close_brace => RawKind::CloseBrace,
             Rule::lua_body => {
-                let unclosed = pair
-                    .into_inner()
-                    .find(|p| p.as_rule() == Rule::lua_unclosed_long)
-                    .map(|p| {
-                        let s = p.as_span();
-                        let opener = s
-                            .as_str()
-                            .bytes()
-                            .skip(1)
-                            .take_while(|&b| b == b'=')
-                            .count()
-                            + 2;
-                        TextRange::new(s.start(), s.start() + opener)
-                    });
+                let unclosed = pair.into_inner().find(|p| p.as_rule() == Rule::lua_unclosed_long).map(|p| {
+                    let s = p.as_span();
+                    let opener = s.as_str().bytes().skip(1).take_while(|&b| b == b'=').count() + 2;
+                    TextRange::new(s.start(), s.start() + opener)
+                });
                 RawKind::LuaBody(unclosed)
             }
             _ => continue,
@@ -94,20 +85,11 @@ pub(super) struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        Scanner {
-            b: text.as_bytes(),
-            pos: 0,
-            statement_start: true,
-            lua_statement: false,
-            lua_body_next: false,
-        }
+        Scanner { b: text.as_bytes(), pos: 0, statement_start: true, lua_statement: false, lua_body_next: false }
     }
 
     fn token(&mut self, kind: RawKind, start: usize) -> Option<RawToken> {
-        Some(RawToken {
-            kind,
-            range: TextRange::new(start, self.pos),
-        })
+        Some(RawToken { kind, range: TextRange::new(start, self.pos) })
     }
 
     /// A quoted string from `self.pos` (at the quote): its kind and end.
@@ -124,11 +106,7 @@ impl<'a> Scanner<'a> {
                     i += off;
                     if b[i] == q {
                         self.pos = i + 1;
-                        return if q == b'"' {
-                            RawKind::DqString
-                        } else {
-                            RawKind::SqString
-                        };
+                        return if q == b'"' { RawKind::DqString } else { RawKind::SqString };
                     }
                     // a backslash escapes the next character, which must exist
                     let Some(n) = char_len_at(b, i + 1) else {
@@ -171,11 +149,7 @@ impl<'a> Scanner<'a> {
             _ => return false,
         };
         const SUFFIX: &[u8] = b"_by_lua_block";
-        ident.len() > SUFFIX.len()
-            && ident.ends_with(SUFFIX)
-            && ident
-                .iter()
-                .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        ident.len() > SUFFIX.len() && ident.ends_with(SUFFIX) && ident.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
     }
 
     /// The Lua code after a Lua block's `{`, up to (not including) the `}` that closes it.
@@ -249,9 +223,7 @@ impl Iterator for Scanner<'_> {
         let c = *b.get(start)?;
         match c {
             b'#' => {
-                self.pos = memchr::memchr(b'\n', &b[start..])
-                    .map(|i| start + i)
-                    .unwrap_or(b.len());
+                self.pos = memchr::memchr(b'\n', &b[start..]).map(|i| start + i).unwrap_or(b.len());
                 self.token(RawKind::Comment, start)
             }
             b';' | b'{' | b'}' => {
@@ -294,13 +266,7 @@ impl Scanner<'_> {
     /// `lua_directive` then applies; if a `;`, `}` or the end of the file comes first, its
     /// name is an ordinary word). Reads ahead without moving.
     fn lua_head_ends_with_brace(&self) -> bool {
-        let mut ahead = Scanner {
-            b: self.b,
-            pos: self.pos,
-            statement_start: false,
-            lua_statement: false,
-            lua_body_next: false,
-        };
+        let mut ahead = Scanner { b: self.b, pos: self.pos, statement_start: false, lua_statement: false, lua_body_next: false };
         for t in ahead.by_ref() {
             match t.kind {
                 RawKind::OpenBrace => return true,

@@ -22,6 +22,6 @@ pub mod syntax;
 pub mod values;
 
 pub use syntax::{
-    Block, Comment, CommentId, Directive, DirectiveEnd, DirectiveId, LuaBlock, Node, Quote,
-    SyntaxTree, Token, TokenKind, Word, parse, parse_with_grammar,
+    Block, Comment, CommentId, Directive, DirectiveEnd, DirectiveId, LuaBlock, Node, Quote, SyntaxTree, Token, TokenKind, Word,
+    parse, parse_with_grammar,
 };

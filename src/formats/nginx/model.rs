@@ -148,11 +148,7 @@ pub struct UpstreamServer {
 impl UpstreamServer {
     /// The port nginx connects to (80 when none is written), `None` for a UNIX socket.
     pub fn port(&self) -> Option<u16> {
-        if self.addr.unix.is_some() {
-            None
-        } else {
-            Some(self.addr.port.unwrap_or(80))
-        }
+        if self.addr.unix.is_some() { None } else { Some(self.addr.port.unwrap_or(80)) }
     }
 }
 
@@ -287,11 +283,7 @@ pub fn build(files: &impl NginxFiles, root: FileId, includes: &IncludeGraph) -> 
     m.context = infer_context(&m);
     let http_level: Option<Option<NodeId>> = match m.context {
         RootContext::Main => {
-            m.http = m
-                .roots
-                .iter()
-                .copied()
-                .find(|n| m.nodes[n.0 as usize].name == "http" && m.node(*n).block);
+            m.http = m.roots.iter().copied().find(|n| m.nodes[n.0 as usize].name == "http" && m.node(*n).block);
             m.http.map(Some)
         }
         RootContext::Http => Some(None),
@@ -323,11 +315,7 @@ pub fn build(files: &impl NginxFiles, root: FileId, includes: &IncludeGraph) -> 
 
 /// Lays out every directive of the root file and of the files it includes, includes
 /// replaced in place by the included files' directives.
-fn expand(
-    files: &impl NginxFiles,
-    root: FileId,
-    graph: &IncludeGraph,
-) -> (Vec<ConfNode>, Vec<NodeId>, Vec<ModelProblem>) {
+fn expand(files: &impl NginxFiles, root: FileId, graph: &IncludeGraph) -> (Vec<ConfNode>, Vec<NodeId>, Vec<ModelProblem>) {
     struct Frame {
         file: FileId,
         items: Vec<DirectiveId>,
@@ -362,9 +350,7 @@ fn expand(
         };
         let id = NodeId(nodes.len() as u32);
         if nodes.len() >= MAX_NODES {
-            problems.push(ModelProblem::TooLarge {
-                at: NodeId(id.0.saturating_sub(1)),
-            });
+            problems.push(ModelProblem::TooLarge { at: NodeId(id.0.saturating_sub(1)) });
             break;
         }
         let dir = tree.directive(d);
@@ -376,11 +362,7 @@ fn expand(
             file,
             directive: d,
             name,
-            args: dir
-                .arg_values(text)
-                .into_iter()
-                .map(|a| a.into_owned())
-                .collect(),
+            args: dir.arg_values(text).into_iter().map(|a| a.into_owned()).collect(),
             range: dir.range,
             arg_ranges: dir.args.iter().map(|w| w.range).collect(),
             parent,
@@ -395,10 +377,7 @@ fn expand(
         if is_include {
             for &target in graph.targets(file, d).iter().rev() {
                 if chain.contains(&target) {
-                    problems.push(ModelProblem::CycleSkipped {
-                        include: id,
-                        file: target,
-                    });
+                    problems.push(ModelProblem::CycleSkipped { include: id, file: target });
                     continue;
                 }
                 if chain.len() > MAX_INCLUDE_DEPTH {
@@ -420,45 +399,17 @@ fn expand(
                 });
             }
         } else if block.is_some() {
-            stack.push(Frame {
-                file,
-                items: tree.child_directives(Some(d)).collect(),
-                idx: 0,
-                parent: Some(id),
-                via,
-                chain,
-            });
+            stack.push(Frame { file, items: tree.child_directives(Some(d)).collect(), idx: 0, parent: Some(id), via, chain });
         }
     }
     (nodes, roots, problems)
 }
 
 fn infer_context(m: &NginxModel) -> RootContext {
-    let has = |names: &[&str]| {
-        m.roots
-            .iter()
-            .any(|n| names.contains(&m.node(*n).name.as_str()))
-    };
-    if has(&[
-        "http",
-        "events",
-        "stream",
-        "worker_processes",
-        "worker_rlimit_nofile",
-        "pid",
-        "load_module",
-    ]) {
+    let has = |names: &[&str]| m.roots.iter().any(|n| names.contains(&m.node(*n).name.as_str()));
+    if has(&["http", "events", "stream", "worker_processes", "worker_rlimit_nofile", "pid", "load_module"]) {
         RootContext::Main
-    } else if has(&[
-        "server",
-        "upstream",
-        "map",
-        "geo",
-        "log_format",
-        "proxy_cache_path",
-        "limit_req_zone",
-        "limit_conn_zone",
-    ]) {
+    } else if has(&["server", "upstream", "map", "geo", "log_format", "proxy_cache_path", "limit_req_zone", "limit_conn_zone"]) {
         RootContext::Http
     } else if has(&["location", "listen", "server_name"]) {
         RootContext::Server
@@ -479,10 +430,7 @@ impl NginxModel {
 
     /// All nodes in document order, with their ids.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &ConfNode)> + '_ {
-        self.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (NodeId(i as u32), n))
+        self.nodes.iter().enumerate().map(|(i, n)| (NodeId(i as u32), n))
     }
 
     /// The nodes at the root file's top level (includes expanded).
@@ -499,15 +447,8 @@ impl NginxModel {
     }
 
     /// The nodes named `name` directly in a scope.
-    pub fn directives_in<'a>(
-        &'a self,
-        scope: Option<NodeId>,
-        name: &'a str,
-    ) -> impl Iterator<Item = NodeId> + 'a {
-        self.children(scope)
-            .iter()
-            .copied()
-            .filter(move |n| self.node(*n).name == name)
+    pub fn directives_in<'a>(&'a self, scope: Option<NodeId>, name: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+        self.children(scope).iter().copied().filter(move |n| self.node(*n).name == name)
     }
 
     pub fn server(&self, id: ServerId) -> &Server {
@@ -524,10 +465,7 @@ impl NginxModel {
 
     /// The upstream block with this name (nginx compares names case-insensitively).
     pub fn upstream_named(&self, name: &str) -> Option<UpstreamId> {
-        self.upstreams
-            .iter()
-            .position(|u| u.name.eq_ignore_ascii_case(name))
-            .map(|i| UpstreamId(i as u32))
+        self.upstreams.iter().position(|u| u.name.eq_ignore_ascii_case(name)).map(|i| UpstreamId(i as u32))
     }
 
     /// Every location of a server, nested ones included, in document order.
@@ -561,25 +499,13 @@ impl NginxModel {
         };
         for level in &chain {
             if let Some(n) = self.directives_in(*level, name).last() {
-                return Effective {
-                    args: self.node(n).args.clone(),
-                    source: Source::Set(n),
-                    outer_unknown: false,
-                };
+                return Effective { args: self.node(n).args.clone(), source: Source::Set(n), outer_unknown: false };
             }
         }
         let outer_unknown = self.context != RootContext::Main && chain.last() == Some(&None);
         match default_args(name) {
-            Some(d) => Effective {
-                args: d.iter().map(|s| s.to_string()).collect(),
-                source: Source::Default,
-                outer_unknown,
-            },
-            None => Effective {
-                args: Vec::new(),
-                source: Source::Unset,
-                outer_unknown,
-            },
+            Some(d) => Effective { args: d.iter().map(|s| s.to_string()).collect(), source: Source::Default, outer_unknown },
+            None => Effective { args: Vec::new(), source: Source::Unset, outer_unknown },
         }
     }
 
@@ -590,32 +516,16 @@ impl NginxModel {
             Inheritance::Array(g) => g,
             _ => &[],
         };
-        let names: Vec<&str> = if group.is_empty() {
-            vec![name]
-        } else {
-            group.to_vec()
-        };
+        let names: Vec<&str> = if group.is_empty() { vec![name] } else { group.to_vec() };
         let chain = self.scope_chain(scope);
         for level in &chain {
-            let nodes: Vec<NodeId> = self
-                .children(*level)
-                .iter()
-                .copied()
-                .filter(|n| names.contains(&self.node(*n).name.as_str()))
-                .collect();
+            let nodes: Vec<NodeId> =
+                self.children(*level).iter().copied().filter(|n| names.contains(&self.node(*n).name.as_str())).collect();
             if !nodes.is_empty() {
-                return EffectiveList {
-                    nodes,
-                    level: Some(*level),
-                    outer_unknown: false,
-                };
+                return EffectiveList { nodes, level: Some(*level), outer_unknown: false };
             }
         }
-        EffectiveList {
-            nodes: Vec::new(),
-            level: None,
-            outer_unknown: self.context != RootContext::Main,
-        }
+        EffectiveList { nodes: Vec::new(), level: None, outer_unknown: self.context != RootContext::Main }
     }
 
     /// The request headers the proxy sends upstream from `scope`: the effective
@@ -625,21 +535,13 @@ impl NginxModel {
         for n in self.effective_list(scope, "proxy_set_header").nodes {
             let node = self.node(n);
             if let [name, value] = node.args.as_slice() {
-                out.push(ProxyHeader {
-                    name: name.clone(),
-                    value: value.clone(),
-                    source: Source::Set(n),
-                });
+                out.push(ProxyHeader { name: name.clone(), value: value.clone(), source: Source::Set(n) });
             }
         }
         let set: HashSet<String> = out.iter().map(|h| h.name.to_ascii_lowercase()).collect();
         for (name, value) in DEFAULT_PROXY_HEADERS {
             if !set.contains(&name.to_ascii_lowercase()) {
-                out.push(ProxyHeader {
-                    name: name.to_string(),
-                    value: value.to_string(),
-                    source: Source::Default,
-                });
+                out.push(ProxyHeader { name: name.to_string(), value: value.to_string(), source: Source::Default });
             }
         }
         out
@@ -647,9 +549,7 @@ impl NginxModel {
 
     /// The header the proxy sends as `name` from `scope` (case-insensitive), if sent.
     pub fn proxy_header(&self, scope: Option<NodeId>, name: &str) -> Option<ProxyHeader> {
-        self.proxy_headers(scope)
-            .into_iter()
-            .find(|h| h.name.eq_ignore_ascii_case(name) && h.is_sent())
+        self.proxy_headers(scope).into_iter().find(|h| h.name.eq_ignore_ascii_case(name) && h.is_sent())
     }
 
     /// The `proxy_pass` written directly in `scope` (a location, an `if` in one, or a
@@ -663,67 +563,42 @@ impl NginxModel {
             _ => None,
         };
         let port_on_upstream = upstream.is_some() && target.addr.port.is_some();
-        Some(ProxyPass {
-            node: n,
-            url,
-            target,
-            upstream,
-            port_on_upstream,
-        })
+        Some(ProxyPass { node: n, url, target, upstream, port_on_upstream })
     }
 
     fn read_server(&mut self, node: Option<NodeId>, children: &[NodeId]) {
         let sid = ServerId(self.servers.len() as u32);
-        let mut server = Server {
-            node,
-            listens: Vec::new(),
-            server_names: Vec::new(),
-            locations: Vec::new(),
-            ifs: Vec::new(),
-        };
+        let mut server = Server { node, listens: Vec::new(), server_names: Vec::new(), locations: Vec::new(), ifs: Vec::new() };
         for &n in children {
             let c = self.node(n);
             match c.name.as_str() {
                 "listen" => {
                     if let Some((addr, params)) = c.args.split_first() {
                         let hp = host_port(addr, true);
-                        let port = if hp.unix.is_some() {
-                            None
-                        } else {
-                            hp.port.or(Some(80)).filter(|_| !hp.bad_port)
-                        };
+                        let port = if hp.unix.is_some() { None } else { hp.port.or(Some(80)).filter(|_| !hp.bad_port) };
                         server.listens.push(Listen {
                             node: n,
                             port,
                             addr: hp,
                             ssl: params.iter().any(|p| p == "ssl"),
                             http2: params.iter().any(|p| p == "http2"),
-                            default_server: params
-                                .iter()
-                                .any(|p| p == "default_server" || p == "default"),
+                            default_server: params.iter().any(|p| p == "default_server" || p == "default"),
                             params: params.to_vec(),
                         });
                     }
                 }
-                "server_name" => server
-                    .server_names
-                    .extend(c.args.iter().map(|a| (a.clone(), n))),
+                "server_name" => server.server_names.extend(c.args.iter().map(|a| (a.clone(), n))),
                 "if" if c.block => server.ifs.push(n),
                 _ => {}
             }
         }
         self.servers.push(server);
         // locations, nested ones too, without recursion
-        let mut stack: Vec<(NodeId, Option<LocationId>)> = children
-            .iter()
-            .rev()
-            .filter(|n| self.is_location(**n))
-            .map(|n| (*n, None))
-            .collect();
+        let mut stack: Vec<(NodeId, Option<LocationId>)> =
+            children.iter().rev().filter(|n| self.is_location(**n)).map(|n| (*n, None)).collect();
         while let Some((n, parent)) = stack.pop() {
             let c = self.node(n);
-            let (kind, path) =
-                location_kind(&c.args).unwrap_or((LocationKind::Prefix, c.args.join(" ")));
+            let (kind, path) = location_kind(&c.args).unwrap_or((LocationKind::Prefix, c.args.join(" ")));
             let lid = LocationId(self.locations.len() as u32);
             let mut loc = Location {
                 node: n,
@@ -743,13 +618,7 @@ impl NginxModel {
                     _ => {}
                 }
             }
-            let nested: Vec<NodeId> = c
-                .children
-                .iter()
-                .rev()
-                .copied()
-                .filter(|k| self.is_location(*k))
-                .collect();
+            let nested: Vec<NodeId> = c.children.iter().rev().copied().filter(|k| self.is_location(*k)).collect();
             self.locations.push(loc);
             match parent {
                 Some(p) => self.locations[p.0 as usize].nested.push(lid),
@@ -781,11 +650,7 @@ impl NginxModel {
                 })
             })
             .collect();
-        self.upstreams.push(Upstream {
-            node: n,
-            name,
-            servers,
-        });
+        self.upstreams.push(Upstream { node: n, name, servers });
     }
 
     fn read_map(&mut self, n: NodeId) {
@@ -809,11 +674,7 @@ impl NginxModel {
                 ("volatile", []) => map.volatile = true,
                 ("default", [v]) => map.default = Some(v.clone()),
                 ("include", _) => {}
-                (key, [v]) => map.entries.push(MapEntry {
-                    node: k,
-                    key: key.to_string(),
-                    value: v.clone(),
-                }),
+                (key, [v]) => map.entries.push(MapEntry { node: k, key: key.to_string(), value: v.clone() }),
                 _ => {}
             }
         }

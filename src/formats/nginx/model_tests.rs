@@ -21,10 +21,7 @@ fn model(text: &str) -> NginxModel {
 }
 
 fn loc<'a>(m: &'a NginxModel, path: &str) -> &'a Location {
-    m.locations
-        .iter()
-        .find(|l| l.path == path)
-        .unwrap_or_else(|| panic!("no location {path}"))
+    m.locations.iter().find(|l| l.path == path).unwrap_or_else(|| panic!("no location {path}"))
 }
 
 const MAIN: &str = r#"
@@ -74,31 +71,13 @@ fn main_file_servers_locations_upstreams_maps() {
     assert_eq!(m.servers.len(), 2);
     let s0 = &m.servers[0];
     assert_eq!(s0.listens[0].port, Some(80));
-    assert_eq!(
-        s0.server_names
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>(),
-        ["example.com", "www.example.com"]
-    );
+    assert_eq!(s0.server_names.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["example.com", "www.example.com"]);
     let s1 = &m.servers[1];
     let l = &s1.listens[0];
-    assert_eq!(
-        (
-            l.addr.host.as_deref(),
-            l.port,
-            l.ssl,
-            l.http2,
-            l.default_server
-        ),
-        (Some("::"), Some(443), true, true, true)
-    );
+    assert_eq!((l.addr.host.as_deref(), l.port, l.ssl, l.http2, l.default_server), (Some("::"), Some(443), true, true, true));
     assert_eq!(s1.listens[1].addr.host.as_deref(), Some("127.0.0.1"));
-    let paths: Vec<(&str, LocationKind)> = m
-        .server_locations(ServerId(1))
-        .iter()
-        .map(|l| (m.location(*l).path.as_str(), m.location(*l).kind))
-        .collect();
+    let paths: Vec<(&str, LocationKind)> =
+        m.server_locations(ServerId(1)).iter().map(|l| (m.location(*l).path.as_str(), m.location(*l).kind)).collect();
     assert_eq!(
         paths,
         [
@@ -119,23 +98,14 @@ fn main_file_servers_locations_upstreams_maps() {
     assert_eq!(up.name, "odoo");
     assert_eq!(up.servers[0].port(), Some(8069));
     assert_eq!(up.servers[0].params, ["weight=2"]);
-    assert_eq!(
-        (up.servers[1].addr.host.as_deref(), up.servers[1].port()),
-        (Some("odoo2"), Some(80))
-    );
+    assert_eq!((up.servers[1].addr.host.as_deref(), up.servers[1].port()), (Some("odoo2"), Some(80)));
     assert_eq!(m.upstreams[1].servers[0].port(), None);
     let map = &m.maps[0];
-    assert_eq!(
-        (map.source.as_str(), map.variable.as_str()),
-        ("$http_upgrade", "$connection_upgrade")
-    );
+    assert_eq!((map.source.as_str(), map.variable.as_str()), ("$http_upgrade", "$connection_upgrade"));
     assert_eq!(map.default.as_deref(), Some("upgrade"));
     assert!(map.hostnames);
     assert_eq!(map.entries.len(), 1);
-    assert_eq!(
-        (map.entries[0].key.as_str(), map.entries[0].value.as_str()),
-        ("", "close")
-    );
+    assert_eq!((map.entries[0].key.as_str(), map.entries[0].value.as_str()), ("", "close"));
 }
 
 #[test]
@@ -150,17 +120,10 @@ fn simple_directives_come_from_the_nearest_level() {
     assert_eq!(e.args, ["300s"]);
     assert!(matches!(e.source, Source::Set(n) if m.node(n).parent == m.http));
     // nested location inherits through its parent location
-    assert_eq!(
-        m.effective(Some(loc(&m, "^/web/static/").node), "client_max_body_size")
-            .args,
-        ["100m"]
-    );
+    assert_eq!(m.effective(Some(loc(&m, "^/web/static/").node), "client_max_body_size").args, ["100m"]);
     // defaults
     let e = m.effective(root, "proxy_send_timeout");
-    assert_eq!(
-        (e.args.as_slice(), e.source, e.outer_unknown),
-        (&["60s".to_string()][..], Source::Default, false)
-    );
+    assert_eq!((e.args.as_slice(), e.source, e.outer_unknown), (&["60s".to_string()][..], Source::Default, false));
     assert_eq!(m.effective(root, "proxy_http_version").args, ["1.0"]);
     assert_eq!(m.effective(ws, "proxy_http_version").args, ["1.1"]);
     assert_eq!(m.effective(root, "proxy_buffering").args, ["on"]);
@@ -168,21 +131,13 @@ fn simple_directives_come_from_the_nearest_level() {
     assert_eq!(m.effective(root, "no_such_directive").source, Source::Unset);
     // an `if` inside a location inherits from it
     let x = loc(&m, "/x");
-    assert_eq!(
-        m.effective(Some(x.ifs[0]), "proxy_read_timeout").args,
-        ["300s"]
-    );
+    assert_eq!(m.effective(Some(x.ifs[0]), "proxy_read_timeout").args, ["300s"]);
 }
 
 #[test]
 fn lists_come_whole_from_one_level() {
     let m = model(MAIN);
-    let names = |scope| -> Vec<String> {
-        m.proxy_headers(scope)
-            .iter()
-            .map(|h| format!("{}: {}", h.name, h.value))
-            .collect()
-    };
+    let names = |scope| -> Vec<String> { m.proxy_headers(scope).iter().map(|h| format!("{}: {}", h.name, h.value)).collect() };
     // `/` sets none: it gets the server's one entry, which hides http's two
     assert_eq!(
         names(Some(loc(&m, "/").node)),
@@ -199,22 +154,10 @@ fn lists_come_whole_from_one_level() {
         ]
     );
     let ws = Some(loc(&m, "/websocket").node);
-    assert!(
-        m.proxy_header(ws, "x-forwarded-proto").is_none(),
-        "its own list drops the server's"
-    );
-    assert_eq!(
-        m.proxy_header(ws, "upgrade").unwrap().value,
-        "$http_upgrade"
-    );
-    assert_eq!(
-        m.proxy_header(ws, "Connection").unwrap().value,
-        "$connection_upgrade"
-    );
-    assert!(
-        m.proxy_header(ws, "TE").is_none(),
-        "empty defaults are not sent"
-    );
+    assert!(m.proxy_header(ws, "x-forwarded-proto").is_none(), "its own list drops the server's");
+    assert_eq!(m.proxy_header(ws, "upgrade").unwrap().value, "$http_upgrade");
+    assert_eq!(m.proxy_header(ws, "Connection").unwrap().value, "$connection_upgrade");
+    assert!(m.proxy_header(ws, "TE").is_none(), "empty defaults are not sent");
     // the first server sets none: http's list
     let l = m.effective_list(m.servers[0].scope(), "proxy_set_header");
     assert_eq!(l.level, Some(m.http));
@@ -231,50 +174,28 @@ fn proxy_pass_read_and_not_inherited() {
     assert_eq!(pp.upstream, Some(UpstreamId(0)));
     assert!(!pp.port_on_upstream);
     let ws = m.proxy_pass(Some(loc(&m, "/websocket").node)).unwrap();
-    assert_eq!(
-        ws.upstream,
-        Some(UpstreamId(1)),
-        "upstream names are case-insensitive"
-    );
-    assert!(
-        m.proxy_pass(Some(loc(&m, "^/web/static/").node)).is_none(),
-        "proxy_pass is not inherited"
-    );
+    assert_eq!(ws.upstream, Some(UpstreamId(1)), "upstream names are case-insensitive");
+    assert!(m.proxy_pass(Some(loc(&m, "^/web/static/").node)).is_none(), "proxy_pass is not inherited");
     let x = loc(&m, "/x");
     assert!(m.proxy_pass(Some(x.node)).is_none());
     let in_if = m.proxy_pass(Some(x.ifs[0])).unwrap();
-    assert_eq!(
-        (
-            in_if.target.port(),
-            in_if.target.uri.as_deref(),
-            in_if.upstream
-        ),
-        (Some(8072), Some("/x"), None)
-    );
+    assert_eq!((in_if.target.port(), in_if.target.uri.as_deref(), in_if.upstream), (Some(8072), Some("/x"), None));
     let fb = m.proxy_pass(Some(loc(&m, "@fallback").node)).unwrap();
     assert!(fb.target.has_variables);
     assert_eq!(fb.upstream, None);
-    assert!(
-        m.proxy_pass(Some(loc(&m, "/p").node))
-            .unwrap()
-            .port_on_upstream
-    );
+    assert!(m.proxy_pass(Some(loc(&m, "/p").node)).unwrap().port_on_upstream);
 }
 
 #[test]
 fn snippets_by_level() {
-    let m = model(
-        "upstream o { server odoo:8069; }\nserver { listen 8080; location / { proxy_pass http://o; } }",
-    );
+    let m = model("upstream o { server odoo:8069; }\nserver { listen 8080; location / { proxy_pass http://o; } }");
     assert_eq!(m.context, RootContext::Http);
     assert_eq!((m.servers.len(), m.upstreams.len()), (1, 1));
     let l = m.server_locations(ServerId(0))[0];
     let e = m.effective(Some(m.location(l).node), "proxy_read_timeout");
     assert_eq!((e.source, e.outer_unknown), (Source::Default, true));
 
-    let m = model(
-        "location / { proxy_pass http://odoo:8069; }\nlocation /websocket { proxy_pass http://odoo:8072; }",
-    );
+    let m = model("location / { proxy_pass http://odoo:8069; }\nlocation /websocket { proxy_pass http://odoo:8072; }");
     assert_eq!(m.context, RootContext::Server);
     assert_eq!(m.servers.len(), 1);
     assert_eq!(m.servers[0].node, None);
@@ -291,11 +212,7 @@ fn includes_expand_in_place_with_stock_proxy_params() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir_all(d.join("conf.d")).unwrap();
-    std::fs::write(
-        d.join("conf.d/odoo.conf"),
-        "server { location / { include proxy_params; proxy_pass http://o; } }",
-    )
-    .unwrap();
+    std::fs::write(d.join("conf.d/odoo.conf"), "server { location / { include proxy_params; proxy_pass http://o; } }").unwrap();
     std::fs::write(d.join("common.conf"), "proxy_read_timeout 720s;").unwrap();
     let text = "events {}\nhttp {\n  include common.conf;\n  include conf.d/*.conf;\n}\n";
     std::fs::write(d.join("nginx.conf"), text).unwrap();
@@ -309,30 +226,15 @@ fn includes_expand_in_place_with_stock_proxy_params() {
     let e = m.effective(scope, "proxy_read_timeout");
     assert_eq!(e.args, ["720s"]);
     let Source::Set(n) = e.source else { panic!() };
-    assert_eq!(
-        l.source(m.node(n).file).path.file_name().unwrap(),
-        "common.conf"
-    );
+    assert_eq!(l.source(m.node(n).file).path.file_name().unwrap(), "common.conf");
     assert!(m.node(n).via.is_some());
-    let headers: Vec<String> = m
-        .proxy_headers(scope)
-        .iter()
-        .filter(|h| h.source != Source::Default)
-        .map(|h| h.name.clone())
-        .collect();
-    assert_eq!(
-        headers,
-        ["Host", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto"]
-    );
+    let headers: Vec<String> =
+        m.proxy_headers(scope).iter().filter(|h| h.source != Source::Default).map(|h| h.name.clone()).collect();
+    assert_eq!(headers, ["Host", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto"]);
     assert!(m.proxy_header(scope, "X-Forwarded-Host").is_none());
     let host = m.proxy_header(scope, "Host").unwrap();
-    let Source::Set(hn) = host.source else {
-        panic!()
-    };
-    assert_eq!(
-        l.source(m.node(hn).file).path,
-        Path::new("/etc/nginx/proxy_params")
-    );
+    let Source::Set(hn) = host.source else { panic!() };
+    assert_eq!(l.source(m.node(hn).file).path, Path::new("/etc/nginx/proxy_params"));
 }
 
 #[test]
@@ -347,10 +249,7 @@ fn include_cycles_are_expanded_once() {
     let m = build(&l, root, &g);
     let names: Vec<&str> = m.nodes().map(|(_, n)| n.name.as_str()).collect();
     assert_eq!(names, ["server_name", "include", "listen", "include"]);
-    assert!(matches!(
-        m.problems[..],
-        [ModelProblem::CycleSkipped { .. }]
-    ));
+    assert!(matches!(m.problems[..], [ModelProblem::CycleSkipped { .. }]));
     assert_eq!(m.context, RootContext::Server);
     assert_eq!(m.servers[0].listens[0].port, Some(80));
 }
@@ -373,9 +272,5 @@ fn include_bombs_are_bounded() {
     let g = load_includes(&mut l, root, &ResolveOptions::default());
     let m = build(&l, root, &g);
     assert!(m.nodes().count() <= MAX_NODES);
-    assert!(
-        m.problems
-            .iter()
-            .any(|p| matches!(p, ModelProblem::TooLarge { .. }))
-    );
+    assert!(m.problems.iter().any(|p| matches!(p, ModelProblem::TooLarge { .. })));
 }

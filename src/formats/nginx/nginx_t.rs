@@ -66,27 +66,18 @@ impl Nginx {
     /// `$ODOO_LINT_NGINX`, else `nginx` on `PATH`, else `/usr/sbin/nginx`.
     pub fn locate() -> Option<Nginx> {
         if let Some(p) = std::env::var_os("ODOO_LINT_NGINX") {
-            return Some(Nginx {
-                path: PathBuf::from(p),
-            });
+            return Some(Nginx { path: PathBuf::from(p) });
         }
-        let on_path = std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join("nginx"))
-                .find(|p| p.is_file())
-        });
-        on_path
-            .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))
-            .map(|path| Nginx { path })
+        let on_path = std::env::var_os("PATH")
+            .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("nginx")).find(|p| p.is_file()));
+        on_path.or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file())).map(|path| Nginx { path })
     }
 
     /// `nginx -v`'s version string (`nginx/1.22.1`).
     pub fn version(&self) -> Option<String> {
         let out = Command::new(&self.path).arg("-v").output().ok()?;
         let s = String::from_utf8_lossy(&out.stderr);
-        s.split_whitespace()
-            .find(|w| w.starts_with("nginx/"))
-            .map(|w| w.to_string())
+        s.split_whitespace().find(|w| w.starts_with("nginx/")).map(|w| w.to_string())
     }
 
     /// Runs `nginx -t` on `conf` as it is, with `prefix` as nginx's prefix.
@@ -103,22 +94,13 @@ impl Nginx {
             .output()?;
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         let messages = stderr.lines().filter_map(parse_message).collect();
-        Ok(TestRun {
-            ok: out.status.success(),
-            stderr,
-            messages,
-        })
+        Ok(TestRun { ok: out.status.success(), stderr, messages })
     }
 
     /// Writes a sandboxed test copy of `text` (see the module doc) into a temp prefix,
     /// wraps it by `level`, adds `files` (paths relative to the prefix, e.g. an included
     /// snippet), and runs `nginx -t`. The site copy is `PREFIX/site.conf`.
-    pub fn test_config(
-        &self,
-        text: &str,
-        level: RootContext,
-        files: &[(&str, &[u8])],
-    ) -> io::Result<(TestRun, String)> {
+    pub fn test_config(&self, text: &str, level: RootContext, files: &[(&str, &[u8])]) -> io::Result<(TestRun, String)> {
         let dir = tempfile::tempdir()?;
         let prefix = dir.path();
         std::fs::create_dir_all(prefix.join("logs"))?;
@@ -145,10 +127,7 @@ impl Nginx {
                 let inner = match level {
                     RootContext::Http => format!("include {};", site.display()),
                     RootContext::Server => {
-                        format!(
-                            "server {{\n    listen 127.0.0.1:8080;\n    include {};\n}}",
-                            site.display()
-                        )
+                        format!("server {{\n    listen 127.0.0.1:8080;\n    include {};\n}}", site.display())
                     }
                     _ => format!(
                         "server {{\n    listen 127.0.0.1:8080;\n    location / {{\n        include {};\n    }}\n}}",
@@ -156,10 +135,7 @@ impl Nginx {
                     ),
                 };
                 let main = prefix.join("nginx.conf");
-                std::fs::write(
-                    &main,
-                    format!("events {{}}\nhttp {{\n{temps}\n{inner}\n}}\n"),
-                )?;
+                std::fs::write(&main, format!("events {{}}\nhttp {{\n{temps}\n{inner}\n}}\n"))?;
                 main
             }
         };
@@ -177,9 +153,7 @@ pub fn parse_message(line: &str) -> Option<NginxMessage> {
     // drop the `pid#tid: ` part
     if let Some(colon) = rest.find(": ")
         && rest[..colon].contains('#')
-        && rest[..colon]
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'#')
+        && rest[..colon].bytes().all(|b| b.is_ascii_digit() || b == b'#')
     {
         rest = &rest[colon + 2..];
     }
@@ -187,22 +161,15 @@ pub fn parse_message(line: &str) -> Option<NginxMessage> {
         Some(i) => {
             let loc = &rest[i + 4..];
             match loc.rsplit_once(':') {
-                Some((f, n)) if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => (
-                    rest[..i].to_string(),
-                    Some(PathBuf::from(f)),
-                    n.parse().ok(),
-                ),
+                Some((f, n)) if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => {
+                    (rest[..i].to_string(), Some(PathBuf::from(f)), n.parse().ok())
+                }
                 _ => (rest.to_string(), None, None),
             }
         }
         None => (rest.to_string(), None, None),
     };
-    Some(NginxMessage {
-        level,
-        text,
-        file,
-        line: line_no,
-    })
+    Some(NginxMessage { level, text, file, line: line_no })
 }
 
 /// A self-signed certificate and key in `dir` (made with `openssl`), else Debian's snakeoil
@@ -210,17 +177,7 @@ pub fn parse_message(line: &str) -> Option<NginxMessage> {
 fn make_cert(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let (cert, key) = (dir.join("test-cert.pem"), dir.join("test-key.pem"));
     let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=odoo-lint-test",
-        ])
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=odoo-lint-test"])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
@@ -230,10 +187,7 @@ fn make_cert(dir: &Path) -> Option<(PathBuf, PathBuf)> {
     if made {
         return Some((cert, key));
     }
-    let (c, k) = (
-        PathBuf::from("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
-        PathBuf::from("/etc/ssl/private/ssl-cert-snakeoil.key"),
-    );
+    let (c, k) = (PathBuf::from("/etc/ssl/certs/ssl-cert-snakeoil.pem"), PathBuf::from("/etc/ssl/private/ssl-cert-snakeoil.key"));
     (c.is_file() && k.is_file()).then_some((c, k))
 }
 
@@ -243,18 +197,11 @@ fn write_stock_files(prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> io::Re
     std::fs::create_dir_all(prefix.join("snippets"))?;
     std::fs::create_dir_all(&stock_dir)?;
     let snakeoil = match cert {
-        Some((c, k)) => format!(
-            "ssl_certificate {};\nssl_certificate_key {};\n",
-            c.display(),
-            k.display()
-        ),
+        Some((c, k)) => format!("ssl_certificate {};\nssl_certificate_key {};\n", c.display(), k.display()),
         None => String::new(),
     };
     let files: [(&str, &str); 9] = [
-        (
-            "mime.types",
-            "types {\n    text/html html;\n    application/javascript js;\n}\n",
-        ),
+        ("mime.types", "types {\n    text/html html;\n    application/javascript js;\n}\n"),
         ("proxy_params", DEBIAN_PROXY_PARAMS),
         ("fastcgi_params", ""),
         ("fastcgi.conf", ""),
@@ -262,10 +209,7 @@ fn write_stock_files(prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> io::Re
         ("scgi_params", ""),
         ("snippets/snakeoil.conf", &snakeoil),
         ("snippets/fastcgi-php.conf", ""),
-        (
-            "stock/options-ssl-nginx.conf",
-            "ssl_session_cache shared:le_nginx_SSL:10m;\n",
-        ),
+        ("stock/options-ssl-nginx.conf", "ssl_session_cache shared:le_nginx_SSL:10m;\n"),
     ];
     for (rel, content) in files {
         let p = prefix.join(rel);
@@ -286,26 +230,16 @@ fn temp_paths(prefix: &Path) -> String {
 /// Adds the temp paths at the end of a main file's `http` block (where they are not set).
 fn add_to_http(text: &str, temps: &str) -> String {
     let tree = parse(text);
-    let Some((id, d)) = tree
-        .directives()
-        .find(|(_, d)| d.depth == 0 && d.is(text, "http"))
-    else {
+    let Some((id, d)) = tree.directives().find(|(_, d)| d.depth == 0 && d.is(text, "http")) else {
         return text.to_string();
     };
     let Some(close) = d.block().and_then(|b| b.close) else {
         return text.to_string();
     };
-    let set: Vec<String> = tree
-        .child_directives(Some(id))
-        .map(|c| tree.directive(c).name(text).into_owned())
-        .collect();
+    let set: Vec<String> = tree.child_directives(Some(id)).map(|c| tree.directive(c).name(text).into_owned()).collect();
     let lines: String = temps
         .lines()
-        .filter(|l| {
-            l.split_whitespace()
-                .next()
-                .is_some_and(|n| !set.iter().any(|s| s == n))
-        })
+        .filter(|l| l.split_whitespace().next().is_some_and(|n| !set.iter().any(|s| s == n)))
         .map(|l| format!("{l}\n"))
         .collect();
     let mut out = text.to_string();
@@ -342,12 +276,7 @@ pub fn sandbox(text: &str, prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> 
                         && !upstreams.contains(&host.to_ascii_lowercase())
                     {
                         let start = value0.find("://").map(|i| i + 3).unwrap_or(0);
-                        let new = format!(
-                            "{}{}{}",
-                            &value0[..start],
-                            "127.0.0.1",
-                            &value0[start + host.len()..]
-                        );
+                        let new = format!("{}{}{}", &value0[..start], "127.0.0.1", &value0[start + host.len()..]);
                         edits.push((w.range, quote_if_needed(&new)));
                     }
                 }
@@ -359,16 +288,11 @@ pub fn sandbox(text: &str, prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> 
                 }
             }
             "access_log" | "error_log" => {
-                let keep = value0 == "off"
-                    || value0 == "stderr"
-                    || value0.starts_with("syslog:")
-                    || value0.starts_with("memory:");
+                let keep =
+                    value0 == "off" || value0 == "stderr" || value0.starts_with("syslog:") || value0.starts_with("memory:");
                 if !keep && !value0.is_empty() {
                     log_n += 1;
-                    replace_arg(
-                        &mut edits,
-                        format!("{}/logs/{name}-{log_n}.log", prefix.display()),
-                    );
+                    replace_arg(&mut edits, format!("{}/logs/{name}-{log_n}.log", prefix.display()));
                 }
             }
             "pid" => replace_arg(&mut edits, format!("{}/nginx.pid", prefix.display())),
@@ -391,15 +315,9 @@ pub fn sandbox(text: &str, prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> 
                 let rel = match stock_file(&value0) {
                     Some(stock) if stock.name.starts_with('/') => Some(format!(
                         "stock/{}",
-                        Path::new(stock.name)
-                            .file_name()
-                            .map(|f| f.to_string_lossy())
-                            .unwrap_or_default()
+                        Path::new(stock.name).file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
                     )),
-                    _ => SYSTEM_PREFIXES
-                        .iter()
-                        .find_map(|p| value0.strip_prefix(p))
-                        .map(str::to_string),
+                    _ => SYSTEM_PREFIXES.iter().find_map(|p| value0.strip_prefix(p)).map(str::to_string),
                 };
                 if let Some(rel) = rel {
                     replace_arg(&mut edits, format!("{}/{rel}", prefix.display()));
@@ -416,31 +334,18 @@ pub fn sandbox(text: &str, prefix: &Path, cert: Option<&(PathBuf, PathBuf)>) -> 
     out
 }
 
-fn is_in(
-    tree: &SyntaxTree,
-    text: &str,
-    parent: Option<super::syntax::DirectiveId>,
-    name: &str,
-) -> bool {
+fn is_in(tree: &SyntaxTree, text: &str, parent: Option<super::syntax::DirectiveId>, name: &str) -> bool {
     parent.is_some_and(|p| tree.directive(p).is(text, name))
 }
 
 /// Whether nginx would have to resolve this host name at load time.
 fn needs_local(host: &str) -> bool {
     let is_ip = host.parse::<std::net::IpAddr>().is_ok();
-    !(is_ip
-        || host == "localhost"
-        || host == "*"
-        || host.starts_with("unix:")
-        || host.contains('$'))
+    !(is_ip || host == "localhost" || host == "*" || host.starts_with("unix:") || host.contains('$'))
 }
 
 fn quote_if_needed(s: &str) -> String {
-    if s.contains([' ', ';', '{', '}', '#', '"', '\'']) {
-        format!("\"{}\"", s.replace('"', "\\\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([' ', ';', '{', '}', '#', '"', '\'']) { format!("\"{}\"", s.replace('"', "\\\"")) } else { s.to_string() }
 }
 
 #[cfg(test)]
@@ -471,10 +376,7 @@ mod tests {
         assert!(!out.contains("dhparam"));
         assert!(out.contains("access_log /p/logs/access_log-1.log;"));
         assert!(out.contains("include /p/stock/options-ssl-nginx.conf;"));
-        assert!(
-            out.contains("proxy_pass http://odoo;"),
-            "upstream names stay"
-        );
+        assert!(out.contains("proxy_pass http://odoo;"), "upstream names stay");
         assert!(out.contains("proxy_pass http://127.0.0.1:8072/x;"));
         assert!(out.contains("proxy_pass http://$backend;"));
         assert!(parse(&out).errors().is_empty());

@@ -86,15 +86,8 @@ impl Word {
             Quote::None => self.range,
             _ => {
                 let start = self.range.start + 1;
-                let end = if self.terminated {
-                    self.range.end - 1
-                } else {
-                    self.range.end
-                };
-                TextRange {
-                    start,
-                    end: end.max(start),
-                }
+                let end = if self.terminated { self.range.end - 1 } else { self.range.end };
+                TextRange { start, end: end.max(start) }
             }
         }
     }
@@ -113,11 +106,7 @@ impl Word {
     /// characters; any other backslash stays, as in `\d` in a regex or `\$host`).
     pub fn value<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let inner = self.inner().of(text);
-        if self.escaped {
-            Cow::Owned(unescape(inner))
-        } else {
-            Cow::Borrowed(inner)
-        }
+        if self.escaped { Cow::Owned(unescape(inner)) } else { Cow::Borrowed(inner) }
     }
 }
 
@@ -287,19 +276,12 @@ impl SyntaxTree {
     pub fn children(&self, parent: Option<DirectiveId>) -> &[Node] {
         match parent {
             None => &self.top,
-            Some(id) => self
-                .directive(id)
-                .block()
-                .map(|b| b.children.as_slice())
-                .unwrap_or(&[]),
+            Some(id) => self.directive(id).block().map(|b| b.children.as_slice()).unwrap_or(&[]),
         }
     }
 
     /// The directives directly inside a block (or at the top for `None`).
-    pub fn child_directives(
-        &self,
-        parent: Option<DirectiveId>,
-    ) -> impl Iterator<Item = DirectiveId> + '_ {
+    pub fn child_directives(&self, parent: Option<DirectiveId>) -> impl Iterator<Item = DirectiveId> + '_ {
         self.children(parent).iter().filter_map(|n| match n {
             Node::Directive(d) => Some(*d),
             Node::Comment(_) => None,
@@ -316,18 +298,12 @@ impl SyntaxTree {
 
     /// All directives, in source order (pre-order), with their ids.
     pub fn directives(&self) -> impl Iterator<Item = (DirectiveId, &Directive)> + '_ {
-        self.directives
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (DirectiveId(i as u32), d))
+        self.directives.iter().enumerate().map(|(i, d)| (DirectiveId(i as u32), d))
     }
 
     /// All comments, in source order, with their ids.
     pub fn comments(&self) -> impl Iterator<Item = (CommentId, &Comment)> + '_ {
-        self.comments
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (CommentId(i as u32), c))
+        self.comments.iter().enumerate().map(|(i, c)| (CommentId(i as u32), c))
     }
 
     pub fn directive_count(&self) -> usize {
@@ -336,9 +312,7 @@ impl SyntaxTree {
 
     /// The enclosing block directives of `id`, innermost first.
     pub fn ancestors(&self, id: DirectiveId) -> impl Iterator<Item = DirectiveId> + '_ {
-        std::iter::successors(self.directive(id).parent, move |p| {
-            self.directive(*p).parent
-        })
+        std::iter::successors(self.directive(id).parent, move |p| self.directive(*p).parent)
     }
 
     /// The text of the file rebuilt from the tokens (equal to the input).
@@ -366,22 +340,12 @@ impl SyntaxTree {
             let gap = &text[cr.end as usize..next_start];
             // the comment must end the line just above: exactly one line break between
             let breaks = gap.matches('\n').count();
-            if breaks != 1
-                || !gap
-                    .bytes()
-                    .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-            {
+            if breaks != 1 || !gap.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                 break;
             }
             // and stand on its own line
-            let line_start = text[..cr.start as usize]
-                .rfind('\n')
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            if !text[line_start..cr.start as usize]
-                .bytes()
-                .all(|b| b == b' ' || b == b'\t')
-            {
+            let line_start = text[..cr.start as usize].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            if !text[line_start..cr.start as usize].bytes().all(|b| b == b' ' || b == b'\t') {
                 break;
             }
             out.push(*c);
@@ -403,9 +367,7 @@ impl SyntaxTree {
             let idx = self.comments.partition_point(|c| c.range.start < end);
             let c = self.comments.get(idx)?;
             let gap = text.get(end as usize..c.range.start as usize)?;
-            gap.bytes()
-                .all(|b| b == b' ' || b == b'\t')
-                .then_some(CommentId(idx as u32))
+            gap.bytes().all(|b| b == b' ' || b == b'\t').then_some(CommentId(idx as u32))
         })
     }
 
@@ -450,14 +412,8 @@ pub fn parse_with_grammar(text: &str) -> SyntaxTree {
         Err(e) => {
             // The grammar accepts every input, so only a limit of pest itself ends up here.
             let range = TextRange::new(0, text.len());
-            b.tree.tokens.push(Token {
-                kind: TokenKind::Word,
-                range,
-            });
-            b.tree.errors.push(SyntaxError::new(
-                range,
-                format!("internal parser error: {e}"),
-            ));
+            b.tree.tokens.push(Token { kind: TokenKind::Word, range });
+            b.tree.errors.push(SyntaxError::new(range, format!("internal parser error: {e}")));
             b.tree
         }
     }
@@ -502,10 +458,7 @@ impl Builder {
     fn token(&mut self, raw: RawToken, text: &str) {
         let range = raw.range;
         if range.start as usize > self.last_end {
-            self.push_token(
-                TokenKind::Whitespace,
-                TextRange::new(self.last_end, range.start as usize),
-            );
+            self.push_token(TokenKind::Whitespace, TextRange::new(self.last_end, range.start as usize));
         }
         self.last_end = self.last_end.max(range.end as usize);
         if let Some(q_end) = self.after_quote.take()
@@ -518,22 +471,14 @@ impl Builder {
                 self.push_token(TokenKind::Comment, range);
                 let id = CommentId(self.tree.comments.len() as u32);
                 let within_directive = !self.words.is_empty();
-                self.tree.comments.push(Comment {
-                    range,
-                    parent: self.current,
-                    within: None,
-                });
+                self.tree.comments.push(Comment { range, parent: self.current, within: None });
                 if within_directive {
                     self.word_comments.push(id);
                 } else {
                     self.children_mut().push(Node::Comment(id));
                 }
             }
-            RawKind::BareWord
-            | RawKind::DqString
-            | RawKind::SqString
-            | RawKind::Unterminated
-            | RawKind::LuaName => {
+            RawKind::BareWord | RawKind::DqString | RawKind::SqString | RawKind::Unterminated | RawKind::LuaName => {
                 self.push_token(TokenKind::Word, range);
                 let raw_text = range.of(text);
                 let quote = match (raw.kind, raw_text.as_bytes().first()) {
@@ -550,20 +495,12 @@ impl Builder {
                     self.lua_name = raw.kind == RawKind::LuaName;
                 }
                 let escaped = raw_text.as_bytes().contains(&b'\\');
-                self.words.push(Word {
-                    range,
-                    quote,
-                    terminated,
-                    escaped,
-                });
+                self.words.push(Word { range, quote, terminated, escaped });
             }
             RawKind::Semicolon => {
                 self.push_token(TokenKind::Semicolon, range);
                 if self.words.is_empty() {
-                    self.error(
-                        SyntaxError::new(range, "unexpected \";\"")
-                            .with_label("no directive before this `;`"),
-                    );
+                    self.error(SyntaxError::new(range, "unexpected \";\"").with_label("no directive before this `;`"));
                 } else {
                     self.finish_directive(DirectiveEnd::Semicolon(range), range.end);
                 }
@@ -572,24 +509,15 @@ impl Builder {
                 self.push_token(TokenKind::OpenBrace, range);
                 if self.words.is_empty() {
                     self.error(
-                        SyntaxError::new(range, "unexpected \"{\"")
-                            .with_label("a block needs a directive name before it"),
+                        SyntaxError::new(range, "unexpected \"{\"").with_label("a block needs a directive name before it"),
                     );
                     self.stack.push(Open::Stray(range));
                 } else if self.lua_name {
-                    let lua = LuaBlock {
-                        open: range,
-                        code: TextRange::empty(range.end as usize),
-                        close: None,
-                    };
+                    let lua = LuaBlock { open: range, code: TextRange::empty(range.end as usize), close: None };
                     let id = self.finish_directive(DirectiveEnd::Lua(lua), range.end);
                     self.lua_expect_body = Some(id);
                 } else {
-                    let block = Block {
-                        open: range,
-                        close: None,
-                        children: Vec::new(),
-                    };
+                    let block = Block { open: range, close: None, children: Vec::new() };
                     let id = self.finish_directive(DirectiveEnd::Block(block), range.end);
                     self.stack.push(Open::Block(id, self.current));
                     self.current = Some(id);
@@ -687,9 +615,7 @@ impl Builder {
                     self.error(
                         SyntaxError::new(range, "unexpected \"}\"")
                             .with_label("no block is open here")
-                            .with_help(
-                                "remove this `}` or the `}` that closes its block too early",
-                            ),
+                            .with_help("remove this `}` or the `}` that closes its block too early"),
                     );
                 }
             }
@@ -704,20 +630,9 @@ impl Builder {
         for c in &inner_comments {
             self.tree.comments[c.0 as usize].within = Some(id);
         }
-        let range = TextRange {
-            start: name.range.start,
-            end: end_offset.max(name.range.end),
-        };
+        let range = TextRange { start: name.range.start, end: end_offset.max(name.range.end) };
         let depth = self.depth;
-        self.tree.directives.push(Directive {
-            name,
-            args: words,
-            end,
-            parent: self.current,
-            depth,
-            range,
-            inner_comments,
-        });
+        self.tree.directives.push(Directive { name, args: words, end, parent: self.current, depth, range, inner_comments });
         self.children_mut().push(Node::Directive(id));
         self.lua_name = false;
         id
@@ -751,10 +666,7 @@ impl Builder {
         if self.lua_expect_close.is_some() || self.lua_expect_body.is_some() {
             let id = self.lua_expect_close.or(self.lua_expect_body);
             if !self.lua_bracket_error {
-                let mut e = SyntaxError::new(
-                    eof,
-                    "unexpected end of file, expecting terminating characters for lua code block",
-                );
+                let mut e = SyntaxError::new(eof, "unexpected end of file, expecting terminating characters for lua code block");
                 if let Some(id) = id
                     && let DirectiveEnd::Lua(lua) = &self.tree.directives[id.0 as usize].end
                 {
@@ -779,10 +691,7 @@ impl Builder {
             self.finish_directive(DirectiveEnd::Missing, last.range.end);
         } else if let Some(open) = self.stack.last().copied() {
             let open_range = match open {
-                Open::Block(id, _) => self.tree.directives[id.0 as usize]
-                    .block()
-                    .map(|b| b.open)
-                    .unwrap_or(eof),
+                Open::Block(id, _) => self.tree.directives[id.0 as usize].block().map(|b| b.open).unwrap_or(eof),
                 Open::Stray(r) => r,
             };
             self.error(

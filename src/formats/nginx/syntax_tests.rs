@@ -19,15 +19,7 @@ fn dirs(text: &str) -> Vec<(String, Vec<String>)> {
     let t = p(text);
     assert!(t.errors().is_empty(), "{text:?}: {:?}", t.errors());
     t.directives()
-        .map(|(_, d)| {
-            (
-                d.name(text).into_owned(),
-                d.arg_values(text)
-                    .into_iter()
-                    .map(|a| a.into_owned())
-                    .collect(),
-            )
-        })
+        .map(|(_, d)| (d.name(text).into_owned(), d.arg_values(text).into_iter().map(|a| a.into_owned()).collect()))
         .collect()
 }
 
@@ -38,16 +30,9 @@ fn args(text: &str, n: usize) -> Vec<String> {
 /// The first error: message, the text it covers, and its 1-based line.
 fn err(text: &str) -> (String, String, u32) {
     let t = p(text);
-    let e = t
-        .errors()
-        .first()
-        .unwrap_or_else(|| panic!("no error for {text:?}"));
+    let e = t.errors().first().unwrap_or_else(|| panic!("no error for {text:?}"));
     let src = SourceFile::from_text("t.conf", text);
-    (
-        e.message.clone(),
-        e.range.of(text).to_string(),
-        src.line_col(e.range.start as usize).line,
-    )
+    (e.message.clone(), e.range.of(text).to_string(), src.line_col(e.range.start as usize).line)
 }
 
 #[test]
@@ -55,19 +40,8 @@ fn blocks_and_simple_directives() {
     let text = "events {}\nhttp {\n    server{\n        listen 80;\n    }\n}\n";
     let t = p(text);
     assert!(t.errors().is_empty());
-    let names: Vec<_> = t
-        .directives()
-        .map(|(_, d)| (d.name(text).into_owned(), d.depth))
-        .collect();
-    assert_eq!(
-        names,
-        [
-            ("events".into(), 0),
-            ("http".into(), 0),
-            ("server".into(), 1),
-            ("listen".into(), 2)
-        ]
-    );
+    let names: Vec<_> = t.directives().map(|(_, d)| (d.name(text).into_owned(), d.depth)).collect();
+    assert_eq!(names, [("events".into(), 0), ("http".into(), 0), ("server".into(), 1), ("listen".into(), 2)]);
     let (server_id, server) = t.directives().nth(2).unwrap();
     let b = server.block().unwrap();
     assert_eq!(b.open.of(text), "{");
@@ -76,10 +50,7 @@ fn blocks_and_simple_directives() {
     assert_eq!(t.child_directives(Some(server_id)).count(), 1);
     let listen = t.directive(DirectiveId(3));
     assert_eq!(listen.parent, Some(server_id));
-    assert_eq!(
-        t.ancestors(DirectiveId(3)).collect::<Vec<_>>(),
-        [server_id, DirectiveId(1)]
-    );
+    assert_eq!(t.ancestors(DirectiveId(3)).collect::<Vec<_>>(), [server_id, DirectiveId(1)]);
     assert!(matches!(listen.end, DirectiveEnd::Semicolon(r) if r.of(text) == ";"));
 }
 
@@ -100,14 +71,8 @@ fn quoted_words_keep_both_ranges() {
 #[test]
 fn nginx_unescaping() {
     // \" \' \\ lose the backslash; \t \r \n become control characters; others stay
-    assert_eq!(
-        args(r#"a "x\"y" 'x\'y' "\\" "\t\r\n" "\d\$";"#, 0),
-        ["x\"y", "x'y", "\\", "\t\r\n", "\\d\\$"]
-    );
-    assert_eq!(
-        args(r#"a x\"y \$host \\ \;b;"#, 0),
-        ["x\"y", "\\$host", "\\", "\\;b"]
-    );
+    assert_eq!(args(r#"a "x\"y" 'x\'y' "\\" "\t\r\n" "\d\$";"#, 0), ["x\"y", "x'y", "\\", "\t\r\n", "\\d\\$"]);
+    assert_eq!(args(r#"a x\"y \$host \\ \;b;"#, 0), ["x\"y", "\\$host", "\\", "\\;b"]);
     // an escaped quote does not close the string; an escaped space does not end a word
     assert_eq!(args(r#"a "x\" y" b\ c;"#, 0), ["x\" y", "b\\ c"]);
     // backslash-newline inside a word: one word
@@ -134,21 +99,8 @@ fn comments_anywhere_a_token_may_start() {
     let text = "# top\nhttp { # after brace\n  listen # between args\n    80;# after semicolon\n} # after close\n# at eof";
     let t = p(text);
     assert!(t.errors().is_empty());
-    let cs: Vec<_> = t
-        .comments()
-        .map(|(_, c)| c.text(text).trim().to_string())
-        .collect();
-    assert_eq!(
-        cs,
-        [
-            "top",
-            "after brace",
-            "between args",
-            "after semicolon",
-            "after close",
-            "at eof"
-        ]
-    );
+    let cs: Vec<_> = t.comments().map(|(_, c)| c.text(text).trim().to_string()).collect();
+    assert_eq!(cs, ["top", "after brace", "between args", "after semicolon", "after close", "at eof"]);
     let listen = t.directive(DirectiveId(1));
     assert_eq!(listen.inner_comments, [CommentId(2)]);
     assert_eq!(t.comment(CommentId(2)).within, Some(DirectiveId(1)));
@@ -158,10 +110,7 @@ fn comments_anywhere_a_token_may_start() {
 
 #[test]
 fn hash_inside_a_word_is_not_a_comment() {
-    assert_eq!(
-        dirs("a#b c#d;"),
-        [("a#b".to_string(), vec!["c#d".to_string()])]
-    );
+    assert_eq!(dirs("a#b c#d;"), [("a#b".to_string(), vec!["c#d".to_string()])]);
 }
 
 #[test]
@@ -177,19 +126,13 @@ fn close_brace_inside_a_word_is_part_of_it() {
 #[test]
 fn dollar_brace_stays_in_the_word() {
     assert_eq!(args("set $a ${b}c;", 0), ["$a", "${b}c"]);
-    assert_eq!(
-        args("server_name ${DOMAIN} www.${DOMAIN};", 0),
-        ["${DOMAIN}", "www.${DOMAIN}"]
-    );
+    assert_eq!(args("server_name ${DOMAIN} www.${DOMAIN};", 0), ["${DOMAIN}", "www.${DOMAIN}"]);
     assert_eq!(dirs("upstream $DOMAIN { server a; }")[0].1, ["$DOMAIN"]);
     // an escaped `$` does not protect the brace: `\$` is a word, `{` opens a block
     let t = p("a \\${ b; }");
     assert!(t.errors().is_empty());
     assert!(t.directive(DirectiveId(0)).block().is_some());
-    assert_eq!(
-        t.directive(DirectiveId(0)).arg_values("a \\${ b; }"),
-        ["\\$"]
-    );
+    assert_eq!(t.directive(DirectiveId(0)).arg_values("a \\${ b; }"), ["\\$"]);
 }
 
 #[test]
@@ -202,18 +145,9 @@ fn block_right_after_a_word_or_quote() {
 #[test]
 fn after_a_closing_quote_only_space_semicolon_brace_or_paren() {
     assert_eq!(err("a \"x\"y;"), ("unexpected \"y\"".into(), "y".into(), 1));
-    assert_eq!(
-        err("a \"x\"'y';"),
-        ("unexpected \"'\"".into(), "'".into(), 1)
-    );
-    assert_eq!(
-        err("a \"x\"#c\n;"),
-        ("unexpected \"#\"".into(), "#".into(), 1)
-    );
-    assert_eq!(
-        err("a { b \"x\"}"),
-        ("unexpected \"}\"".into(), "}".into(), 1)
-    );
+    assert_eq!(err("a \"x\"'y';"), ("unexpected \"'\"".into(), "'".into(), 1));
+    assert_eq!(err("a \"x\"#c\n;"), ("unexpected \"#\"".into(), "#".into(), 1));
+    assert_eq!(err("a { b \"x\"}"), ("unexpected \"}\"".into(), "}".into(), 1));
     // `)` after a quote starts a new word
     assert_eq!(args("if ($a = \"b\") { }", 0), ["($a", "=", "b", ")"]);
     assert_eq!(args("if ($a = \"b\")c { }", 0), ["($a", "=", "b", ")c"]);
@@ -230,28 +164,16 @@ fn punctuation_without_a_directive() {
 fn missing_semicolon_before_close_brace() {
     let text = "http {\n  server {\n    location / {\n      proxy_pass http://x\n    }\n  }\n}\n";
     let t = p(text);
-    assert_eq!(
-        t.errors().len(),
-        1,
-        "recovery must not cascade: {:?}",
-        t.errors()
-    );
+    assert_eq!(t.errors().len(), 1, "recovery must not cascade: {:?}", t.errors());
     let e = &t.errors()[0];
     assert_eq!(e.message, "unexpected \"}\"");
     let src = SourceFile::from_text("t", text);
     assert_eq!(src.line_col(e.range.start as usize).line, 5);
     assert_eq!(e.related[0].1, "add `;` here");
-    assert_eq!(
-        &text[..e.related[0].0.start as usize],
-        "http {\n  server {\n    location / {\n      proxy_pass http://x"
-    );
+    assert_eq!(&text[..e.related[0].0.start as usize], "http {\n  server {\n    location / {\n      proxy_pass http://x");
     assert!(e.help.as_deref().unwrap().contains("proxy_pass"));
     // the tree is still whole
-    let pp = t
-        .directives()
-        .find(|(_, d)| d.is(text, "proxy_pass"))
-        .unwrap()
-        .1;
+    let pp = t.directives().find(|(_, d)| d.is(text, "proxy_pass")).unwrap().1;
     assert_eq!(pp.end, DirectiveEnd::Missing);
     assert_eq!(pp.range.of(text), "proxy_pass http://x");
     assert!(t.directive(DirectiveId(0)).block().unwrap().close.is_some());
@@ -259,43 +181,21 @@ fn missing_semicolon_before_close_brace() {
 
 #[test]
 fn end_of_file_errors() {
-    assert_eq!(
-        err("http {\n  a;\n"),
-        (
-            "unexpected end of file, expecting \"}\"".into(),
-            "".into(),
-            3
-        )
-    );
-    assert_eq!(
-        err("a b"),
-        (
-            "unexpected end of file, expecting \";\" or \"}\"".into(),
-            "".into(),
-            1
-        )
-    );
+    assert_eq!(err("http {\n  a;\n"), ("unexpected end of file, expecting \"}\"".into(), "".into(), 3));
+    assert_eq!(err("a b"), ("unexpected end of file, expecting \";\" or \"}\"".into(), "".into(), 1));
     let text = "a \"b;\n}\n";
-    assert_eq!(
-        err(text).0,
-        "unexpected end of file, expecting \";\" or \"}\""
-    );
+    assert_eq!(err(text).0, "unexpected end of file, expecting \";\" or \"}\"");
     let t = p(text);
     assert_eq!(t.errors()[0].related[0].0.of(text), "\"");
-    assert_eq!(
-        t.directive(DirectiveId(0)).args[0].inner().of(text),
-        "b;\n}\n"
-    );
+    assert_eq!(t.directive(DirectiveId(0)).args[0].inner().of(text), "b;\n}\n");
     // a backslash at the very end escapes nothing
-    assert_eq!(
-        err("a b\\").0,
-        "unexpected end of file, expecting \";\" or \"}\""
-    );
+    assert_eq!(err("a b\\").0, "unexpected end of file, expecting \";\" or \"}\"");
 }
 
 #[test]
 fn regex_locations_are_ordinary_arguments() {
-    let text = "location ~* \\.(gif|jpg)$ { }\nlocation = /x { }\nlocation ^~ /s/ { }\nlocation @n { }\nlocation ~ ^/(?<n>\\d+)$ { }";
+    let text =
+        "location ~* \\.(gif|jpg)$ { }\nlocation = /x { }\nlocation ^~ /s/ { }\nlocation @n { }\nlocation ~ ^/(?<n>\\d+)$ { }";
     let d = dirs(text);
     assert_eq!(d[0].1, ["~*", "\\.(gif|jpg)$"]);
     assert_eq!(d[1].1, ["=", "/x"]);
@@ -303,10 +203,7 @@ fn regex_locations_are_ordinary_arguments() {
     assert_eq!(d[3].1, ["@n"]);
     assert_eq!(d[4].1, ["~", "^/(?<n>\\d+)$"]);
     // unquoted `{` in a regex opens a block, as in nginx: the braces no longer balance
-    assert_eq!(
-        err("location ~ ^/a{2,3}$ { }").0,
-        "unexpected end of file, expecting \"}\""
-    );
+    assert_eq!(err("location ~ ^/a{2,3}$ { }").0, "unexpected end of file, expecting \"}\"");
 }
 
 #[test]
@@ -349,10 +246,7 @@ server { if ($scheme = http) { return 301 https://$host$request_uri; }
 
 #[test]
 fn placeholders_are_plain_words() {
-    assert_eq!(
-        args("server_name <CLIENT DOMAIN>;", 0),
-        ["<CLIENT", "DOMAIN>"]
-    );
+    assert_eq!(args("server_name <CLIENT DOMAIN>;", 0), ["<CLIENT", "DOMAIN>"]);
 }
 
 #[test]
@@ -361,14 +255,9 @@ fn lua_blocks_are_raw() {
     let t = p(text);
     assert!(t.errors().is_empty(), "{:?}", t.errors());
     let d = t.directive(DirectiveId(0));
-    let DirectiveEnd::Lua(lua) = d.end else {
-        panic!("{:?}", d.end)
-    };
+    let DirectiveEnd::Lua(lua) = d.end else { panic!("{:?}", d.end) };
     assert_eq!(lua.open.of(text), "{");
-    assert_eq!(
-        lua.close.unwrap().start as usize,
-        text.find("}\nlisten").unwrap()
-    );
+    assert_eq!(lua.close.unwrap().start as usize, text.find("}\nlisten").unwrap());
     assert!(lua.code.of(text).starts_with("\n  local t"));
     assert_eq!(d.range.end, lua.close.unwrap().end);
     // no `;` needed after the block; the next directive is a sibling
@@ -382,22 +271,10 @@ fn lua_block_with_argument_quoted_name_and_same_line() {
     let text = "set_by_lua_block $res { return 1 }\n\"rewrite_by_lua_block\" { a = { 1 } } access_by_lua_block {x()}";
     let t = p(text);
     assert!(t.errors().is_empty());
-    let d: Vec<_> = t
-        .directives()
-        .map(|(_, d)| {
-            (
-                d.name(text).into_owned(),
-                matches!(d.end, DirectiveEnd::Lua(_)),
-            )
-        })
-        .collect();
+    let d: Vec<_> = t.directives().map(|(_, d)| (d.name(text).into_owned(), matches!(d.end, DirectiveEnd::Lua(_)))).collect();
     assert_eq!(
         d,
-        [
-            ("set_by_lua_block".into(), true),
-            ("rewrite_by_lua_block".into(), true),
-            ("access_by_lua_block".into(), true)
-        ]
+        [("set_by_lua_block".into(), true), ("rewrite_by_lua_block".into(), true), ("access_by_lua_block".into(), true)]
     );
     assert_eq!(t.directive(DirectiveId(0)).arg_values(text), ["$res"]);
 }
@@ -407,10 +284,7 @@ fn lua_name_as_an_argument_or_without_block_is_ordinary() {
     let text = "server_name content_by_lua_block ;\nupstream content_by_lua_block { server a; }\ncontent_by_lua_block x;";
     let t = p(text);
     assert!(t.errors().is_empty());
-    assert!(
-        t.directives()
-            .all(|(_, d)| !matches!(d.end, DirectiveEnd::Lua(_)))
-    );
+    assert!(t.directives().all(|(_, d)| !matches!(d.end, DirectiveEnd::Lua(_))));
     assert_eq!(t.directive_count(), 4);
 }
 
@@ -422,28 +296,18 @@ fn lua_strings_are_one_line_and_unclosed_ones_are_plain_text() {
     assert!(t.errors().is_empty());
     assert_eq!(t.directive_count(), 2);
     // and an escaped quote does not end a string
-    assert!(
-        p("content_by_lua_block { a = \"\\\" } \" }")
-            .errors()
-            .is_empty()
-    );
+    assert!(p("content_by_lua_block { a = \"\\\" } \" }").errors().is_empty());
 }
 
 #[test]
 fn lua_errors() {
     let (m, at, line) = err("content_by_lua_block {\n  ngx.say([==[hello)\n}\n");
-    assert_eq!(
-        m,
-        "Lua code block missing the closing long bracket \"]==]\", the inlined Lua code may be too long"
-    );
+    assert_eq!(m, "Lua code block missing the closing long bracket \"]==]\", the inlined Lua code may be too long");
     assert_eq!((at.as_str(), line), ("[==[", 2));
     let (m, _, _) = err("content_by_lua_block {\n ngx.say(--[[hello, world\")\n}");
     assert!(m.contains("\"]]\""));
     let (m, _, _) = err("content_by_lua_block {\n  f({)\n}\n");
-    assert_eq!(
-        m,
-        "unexpected end of file, expecting terminating characters for lua code block"
-    );
+    assert_eq!(m, "unexpected end of file, expecting terminating characters for lua code block");
 }
 
 #[test]
@@ -488,10 +352,7 @@ fn deep_nesting_neither_recurses_nor_overflows() {
     text.push_str(&"}".repeat(depth));
     let t = p(&text);
     assert!(t.errors().is_empty());
-    assert_eq!(
-        t.directive(DirectiveId(depth as u32 - 1)).depth,
-        depth as u32 - 1
-    );
+    assert_eq!(t.directive(DirectiveId(depth as u32 - 1)).depth, depth as u32 - 1);
     let unclosed = "a {".repeat(depth);
     assert_eq!(err(&unclosed).0, "unexpected end of file, expecting \"}\"");
     drop(t);
@@ -501,54 +362,29 @@ fn deep_nesting_neither_recurses_nor_overflows() {
 fn comments_above_and_after_a_directive() {
     let text = "server {\n    # odoo-lint: ignore[OL301]\n    # second line\n    proxy_read_timeout 30s; # trailing\n\n    # detached\n\n    listen 80;\n}\n";
     let t = p(text);
-    let prt = t
-        .directives()
-        .find(|(_, d)| d.is(text, "proxy_read_timeout"))
-        .unwrap()
-        .0;
-    let lead: Vec<_> = t
-        .leading_comments(prt, text)
-        .iter()
-        .map(|c| t.comment(*c).text(text).trim().to_string())
-        .collect();
+    let prt = t.directives().find(|(_, d)| d.is(text, "proxy_read_timeout")).unwrap().0;
+    let lead: Vec<_> = t.leading_comments(prt, text).iter().map(|c| t.comment(*c).text(text).trim().to_string()).collect();
     assert_eq!(lead, ["odoo-lint: ignore[OL301]", "second line"]);
     let trail = t.trailing_comment(prt, text).unwrap();
     assert_eq!(t.comment(trail).text(text), " trailing");
-    let listen = t
-        .directives()
-        .find(|(_, d)| d.is(text, "listen"))
-        .unwrap()
-        .0;
-    assert!(
-        t.leading_comments(listen, text).is_empty(),
-        "a blank line detaches a comment"
-    );
+    let listen = t.directives().find(|(_, d)| d.is(text, "listen")).unwrap().0;
+    assert!(t.leading_comments(listen, text).is_empty(), "a blank line detaches a comment");
     assert!(t.trailing_comment(listen, text).is_none());
     // a block directive's comment after its `{`
     let server = DirectiveId(0);
     assert!(t.trailing_comment(server, text).is_none());
     let t2 = p("location / { # note\n}\n");
-    assert!(
-        t2.trailing_comment(DirectiveId(0), "location / { # note\n}\n")
-            .is_some()
-    );
+    assert!(t2.trailing_comment(DirectiveId(0), "location / { # note\n}\n").is_some());
 }
 
 #[test]
 fn corpus_tricky_lua_file() {
     let path = "nginxinc__crossplane__tests_configs_lua-block-tricky_nginx.conf";
-    let Ok(text) = std::fs::read_to_string(format!(
-        "{}/../shared/corpus/nginx-general/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    )) else {
-        return; // the corpus tests in tests/nginx_corpus.rs fail loudly when it is missing
-    };
+    let text = std::fs::read_to_string(format!("{}/tests/corpus/nginx-general/{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("the vendored corpus");
     let t = p(&text);
-    let lua: Vec<_> = t
-        .directives()
-        .filter(|(_, d)| matches!(d.end, DirectiveEnd::Lua(_)))
-        .map(|(_, d)| d.name(&text).into_owned())
-        .collect();
+    let lua: Vec<_> =
+        t.directives().filter(|(_, d)| matches!(d.end, DirectiveEnd::Lua(_))).map(|(_, d)| d.name(&text).into_owned()).collect();
     assert_eq!(lua, ["set_by_lua_block", "rewrite_by_lua_block"]);
 }
 
@@ -632,16 +468,9 @@ mod differential {
 fn throughput() {
     let mut text = String::new();
     for dir in ["nginx-odoo", "nginx-general"] {
-        for e in std::fs::read_dir(format!(
-            "{}/../shared/corpus/{dir}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
-        {
+        for e in std::fs::read_dir(format!("{}/tests/corpus/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap() {
             let p = e.unwrap().path();
-            if p.to_string_lossy().contains("broken")
-                || p.to_string_lossy().contains("quote-behavior")
-            {
+            if p.to_string_lossy().contains("broken") || p.to_string_lossy().contains("quote-behavior") {
                 continue;
             }
             let b = std::fs::read(&p).unwrap();
@@ -653,10 +482,7 @@ fn throughput() {
     while text.len() < 40_000_000 {
         text.push_str(&unit);
     }
-    for (name, f) in [
-        ("scanner", parse as fn(&str) -> SyntaxTree),
-        ("grammar", parse_with_grammar),
-    ] {
+    for (name, f) in [("scanner", parse as fn(&str) -> SyntaxTree), ("grammar", parse_with_grammar)] {
         let mut best = f64::MAX;
         let mut tree = SyntaxTree::default();
         for _ in 0..3 {

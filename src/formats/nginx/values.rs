@@ -18,10 +18,7 @@ pub struct HostPort {
 /// A bare number is a port only when `number_is_port` (as in `listen 8069`).
 pub fn host_port(s: &str, number_is_port: bool) -> HostPort {
     if let Some(path) = s.strip_prefix("unix:") {
-        return HostPort {
-            unix: Some(path.to_string()),
-            ..HostPort::default()
-        };
+        return HostPort { unix: Some(path.to_string()), ..HostPort::default() };
     }
     let mut hp = HostPort::default();
     if let Some(rest) = s.strip_prefix('[') {
@@ -97,15 +94,7 @@ pub fn pass_target(url: &str) -> PassTarget {
             Some(i) => (&path[..i], Some(path[i + 1..].to_string())),
             None => (path, None),
         };
-        return PassTarget {
-            scheme,
-            addr: HostPort {
-                unix: Some(sock.to_string()),
-                ..HostPort::default()
-            },
-            uri,
-            has_variables,
-        };
+        return PassTarget { scheme, addr: HostPort { unix: Some(sock.to_string()), ..HostPort::default() }, uri, has_variables };
     }
     let (authority, uri) = match rest.find('/') {
         Some(i) => (&rest[..i], Some(rest[i..].to_string())),
@@ -116,12 +105,7 @@ pub fn pass_target(url: &str) -> PassTarget {
         Some(i) if uri.is_none() => (&authority[..i], Some(authority[i..].to_string())),
         _ => (authority, uri),
     };
-    PassTarget {
-        scheme,
-        addr: host_port(authority, false),
-        uri,
-        has_variables,
-    }
+    PassTarget { scheme, addr: host_port(authority, false), uri, has_variables }
 }
 
 /// How a `location` matches.
@@ -178,30 +162,20 @@ mod tests {
     use super::*;
 
     fn hp(host: Option<&str>, port: Option<u16>) -> HostPort {
-        HostPort {
-            host: host.map(String::from),
-            port,
-            ..HostPort::default()
-        }
+        HostPort { host: host.map(String::from), port, ..HostPort::default() }
     }
 
     #[test]
     fn listen_and_server_addresses() {
         assert_eq!(host_port("80", true), hp(None, Some(80)));
-        assert_eq!(
-            host_port("127.0.0.1:8069", true),
-            hp(Some("127.0.0.1"), Some(8069))
-        );
+        assert_eq!(host_port("127.0.0.1:8069", true), hp(Some("127.0.0.1"), Some(8069)));
         assert_eq!(host_port("[::]:443", true), hp(Some("::"), Some(443)));
         assert_eq!(host_port("*:80", true), hp(Some("*"), Some(80)));
         assert_eq!(host_port("localhost", true), hp(Some("localhost"), None));
         assert_eq!(host_port("odoo:8072", false), hp(Some("odoo"), Some(8072)));
         assert_eq!(host_port("8069", false), hp(Some("8069"), None));
         assert_eq!(host_port("::1", false), hp(Some("::1"), None));
-        assert_eq!(
-            host_port("unix:/run/o.sock", true).unix.as_deref(),
-            Some("/run/o.sock")
-        );
+        assert_eq!(host_port("unix:/run/o.sock", true).unix.as_deref(), Some("/run/o.sock"));
         assert!(host_port("odoo:$port", false).bad_port);
         assert!(host_port("odoo:70000", false).bad_port);
     }
@@ -216,22 +190,13 @@ mod tests {
         let t = pass_target("https://example.com/web/");
         assert_eq!((t.port(), t.uri.as_deref()), (Some(443), Some("/web/")));
         let t = pass_target("http://127.0.0.1:8072/websocket");
-        assert_eq!(
-            (t.addr.host.as_deref(), t.port(), t.uri.as_deref()),
-            (Some("127.0.0.1"), Some(8072), Some("/websocket"))
-        );
+        assert_eq!((t.addr.host.as_deref(), t.port(), t.uri.as_deref()), (Some("127.0.0.1"), Some(8072), Some("/websocket")));
         let t = pass_target("http://unix:/tmp/odoo.sock:/x");
-        assert_eq!(
-            (t.addr.unix.as_deref(), t.uri.as_deref()),
-            (Some("/tmp/odoo.sock"), Some("/x"))
-        );
+        assert_eq!((t.addr.unix.as_deref(), t.uri.as_deref()), (Some("/tmp/odoo.sock"), Some("/x")));
         let t = pass_target("http://$backend");
         assert!(t.has_variables);
         let t = pass_target("http://[::1]:8069/");
-        assert_eq!(
-            (t.addr.host.as_deref(), t.port(), t.uri.as_deref()),
-            (Some("::1"), Some(8069), Some("/"))
-        );
+        assert_eq!((t.addr.host.as_deref(), t.port(), t.uri.as_deref()), (Some("::1"), Some(8069), Some("/")));
         assert_eq!(pass_target("odoo:8069").scheme, None);
         assert_eq!(pass_target("http://odoo?x=1").uri.as_deref(), Some("?x=1"));
     }
@@ -242,18 +207,9 @@ mod tests {
         assert_eq!(s(&["/"]), Some((LocationKind::Prefix, "/".into())));
         assert_eq!(s(&["=", "/x"]), Some((LocationKind::Exact, "/x".into())));
         assert_eq!(s(&["=/x"]), Some((LocationKind::Exact, "/x".into())));
-        assert_eq!(
-            s(&["^~", "/s/"]),
-            Some((LocationKind::PrefixNoRegex, "/s/".into()))
-        );
-        assert_eq!(
-            s(&["~*", "\\.js$"]),
-            Some((LocationKind::RegexCaseless, "\\.js$".into()))
-        );
-        assert_eq!(
-            s(&["~*\\.js$"]),
-            Some((LocationKind::RegexCaseless, "\\.js$".into()))
-        );
+        assert_eq!(s(&["^~", "/s/"]), Some((LocationKind::PrefixNoRegex, "/s/".into())));
+        assert_eq!(s(&["~*", "\\.js$"]), Some((LocationKind::RegexCaseless, "\\.js$".into())));
+        assert_eq!(s(&["~*\\.js$"]), Some((LocationKind::RegexCaseless, "\\.js$".into())));
         assert_eq!(s(&["~", "^/a"]), Some((LocationKind::Regex, "^/a".into())));
         assert_eq!(s(&["@odoo"]), Some((LocationKind::Named, "@odoo".into())));
         assert_eq!(s(&["!", "/x"]), None);
