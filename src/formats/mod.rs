@@ -40,6 +40,7 @@ impl SyntaxError {
 }
 
 pub mod limits;
+pub mod nginx;
 pub mod odoo_conf;
 pub mod postgresql;
 pub mod systemd;
