@@ -1,6 +1,6 @@
 //! The set of files one run reads, each with its kind and its syntax tree.
 
-use crate::formats::{SyntaxError, odoo_conf};
+use crate::formats::{SyntaxError, nginx, odoo_conf};
 use crate::source::{FileId, SourceFile};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,7 @@ impl FileKind {
 #[derive(Debug)]
 pub enum Syntax {
     OdooConf(odoo_conf::OdooConf),
+    Nginx(nginx::SyntaxTree),
     /// A kind this build recognises but does not parse yet.
     Unparsed,
 }
@@ -59,6 +60,9 @@ pub struct FileEntry {
     pub syntax: Syntax,
     /// Errors of the format's own syntax (rule OL001), beside those a tree records itself.
     pub errors: Vec<SyntaxError>,
+    /// Not on disk: a stock file's known content (Debian's `proxy_params`), read in its place.
+    /// Shown, never written.
+    pub is_virtual: bool,
 }
 
 /// Every file of one run, addressed by [`FileId`].
@@ -77,8 +81,36 @@ impl FileSet {
         let (syntax, errors) = parse(&source, kind);
         source.secrets.extend(secret_ranges(&syntax));
         let id = FileId(self.entries.len() as u32);
-        self.entries.push(FileEntry { source, kind, syntax, errors });
+        self.entries.push(FileEntry { source, kind, syntax, errors, is_virtual: false });
         id
+    }
+
+    /// Adds a file that is not on disk (a stock file's known content).
+    pub fn add_virtual(&mut self, source: SourceFile, kind: FileKind) -> FileId {
+        let id = self.add(source, kind);
+        self.entries[id.0 as usize].is_virtual = true;
+        id
+    }
+
+    /// Reads a file again as another kind (an nginx `include` of a file first taken for
+    /// something else).
+    pub fn reparse_as(&mut self, id: FileId, kind: FileKind) {
+        let entry = &mut self.entries[id.0 as usize];
+        if entry.kind == kind {
+            return;
+        }
+        let (syntax, errors) = parse(&entry.source, kind);
+        entry.kind = kind;
+        entry.syntax = syntax;
+        entry.errors = errors;
+    }
+
+    /// The parsed nginx tree of a file.
+    pub fn nginx(&self, id: FileId) -> Option<&nginx::SyntaxTree> {
+        match &self.get(id).syntax {
+            Syntax::Nginx(t) => Some(t),
+            _ => None,
+        }
     }
 
     pub fn get(&self, id: FileId) -> &FileEntry {
@@ -124,6 +156,7 @@ impl FileSet {
                         + c.sections.iter().filter(|s| s.duplicate_of.is_some()).count()
                         + c.entries.iter().filter(|x| x.duplicate_of.is_some()).count()
                 }
+                Syntax::Nginx(t) => t.errors().len(),
                 Syntax::Unparsed => 0,
             }
     }
@@ -143,7 +176,7 @@ fn secret_ranges(syntax: &Syntax) -> Vec<crate::source::TextRange> {
             .filter(|e| crate::secrets::is_secret_key(&e.key) && !e.value_full_range.is_empty())
             .map(|e| e.value_full_range)
             .collect(),
-        Syntax::Unparsed => Vec::new(),
+        Syntax::Nginx(_) | Syntax::Unparsed => Vec::new(),
     }
 }
 
@@ -176,6 +209,17 @@ fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
             }
             (Syntax::OdooConf(conf), errors)
         }
+        FileKind::Nginx => (Syntax::Nginx(nginx::parse(&source.text)), Vec::new()),
         _ => (Syntax::Unparsed, Vec::new()),
+    }
+}
+
+impl nginx::include::NginxFiles for FileSet {
+    fn nginx(&self, id: FileId) -> Option<(&SourceFile, &nginx::SyntaxTree)> {
+        let e = self.entries.get(id.0 as usize)?;
+        match &e.syntax {
+            Syntax::Nginx(t) => Some((&e.source, t)),
+            _ => None,
+        }
     }
 }

@@ -213,6 +213,8 @@ pub fn run(
         let ws = crate::workspace::build(&inputs, config);
         let diags = crate::lint::lint(&ws.files, &ws.stacks, selection);
         let mut chosen = choose(&diags, level);
+        // Files that are not on disk (a stock file's known content) are never edited.
+        chosen.retain(|c| c.fix.edits.iter().all(|e| !ws.files.get(e.file).is_virtual));
         // Refuse fixes whose result reads worse than the original, file by file.
         loop {
             let changes = apply(&ws.files, &chosen);

@@ -57,6 +57,40 @@ impl Loader<'_> {
     }
 }
 
+impl crate::formats::nginx::include::NginxFiles for Loader<'_> {
+    fn nginx(&self, id: FileId) -> Option<(&SourceFile, &crate::formats::nginx::SyntaxTree)> {
+        crate::formats::nginx::include::NginxFiles::nginx(&self.files, id)
+    }
+}
+
+impl crate::formats::nginx::include::NginxLoader for Loader<'_> {
+    fn load(&mut self, path: &Path) -> Result<FileId, String> {
+        let key = canonical(path);
+        if let Some(&id) = self.by_path.get(&key) {
+            // a file first taken for another kind is nginx when nginx includes it
+            self.files.reparse_as(id, FileKind::Nginx);
+            return Ok(id);
+        }
+        let bytes = match self.overlay.get(&key) {
+            Some(b) => b.clone(),
+            None => std::fs::read(path).map_err(|e| e.to_string())?,
+        };
+        let id = self.files.add(SourceFile::new(path.to_path_buf(), bytes), FileKind::Nginx);
+        self.by_path.insert(key, id);
+        Ok(id)
+    }
+
+    fn load_virtual(&mut self, path: &Path, content: &str) -> FileId {
+        let key = PathBuf::from(format!("(stock){}", path.display()));
+        if let Some(&id) = self.by_path.get(&key) {
+            return id;
+        }
+        let id = self.files.add_virtual(SourceFile::from_text(path, content), FileKind::Nginx);
+        self.by_path.insert(key, id);
+        id
+    }
+}
+
 pub fn canonical(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
@@ -136,6 +170,45 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         groups.push((StackFiles { name, root: None, files: Vec::new() }, named_files, None, Vec::new()));
     }
 
+    // nginx: load what each site includes, find the roots (files no other file of the stack
+    // includes), and read each root's configuration.
+    let live_any = inputs.system;
+    let mut nginx_configs: Vec<Vec<crate::stack::proxy::NginxConfig>> = Vec::new();
+    for (_, ids, _, _) in groups.iter_mut() {
+        let nginx_ids: Vec<FileId> = ids.iter().copied().filter(|&id| loader.files.get(id).kind == FileKind::Nginx).collect();
+        let mut graphs = Vec::new();
+        let mut included: std::collections::HashSet<FileId> = std::collections::HashSet::new();
+        for &id in &nginx_ids {
+            let path = loader.files.source(id).path.clone();
+            let live = live_any || path.starts_with("/etc/nginx");
+            let opts = crate::formats::nginx::include::ResolveOptions {
+                prefix: live.then(|| PathBuf::from("/etc/nginx")),
+                system_paths: live,
+                ..Default::default()
+            };
+            let graph = crate::formats::nginx::include::load_includes(&mut loader, id, &opts);
+            included.extend(graph.files.iter().skip(1).copied());
+            graphs.push((id, graph));
+        }
+        let mut configs = Vec::new();
+        let any_root = graphs.iter().any(|(id, _)| !included.contains(id));
+        for (id, graph) in graphs {
+            // every file included by another is read as part of that one (in a cycle where
+            // every file is included, the first one stands as the root)
+            if included.contains(&id) && (any_root || !configs.is_empty()) {
+                continue;
+            }
+            for &f in &graph.files {
+                if !ids.contains(&f) {
+                    ids.push(f);
+                }
+            }
+            let model = crate::formats::nginx::model::build(&loader, id, &graph);
+            configs.push(crate::stack::proxy::NginxConfig { root: id, graph, model });
+        }
+        nginx_configs.push(configs);
+    }
+
     let files = loader.files;
     let live = inputs.system || files.ids().any(|id| files.source(id).path.starts_with("/etc"));
     let detected = if live { host::detect() } else { HostFacts::default() };
@@ -145,7 +218,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     };
     let global_host = config.host().unwrap_or_default();
     let mut stacks = Vec::new();
-    for (sf, ids, section, clues) in groups {
+    for ((sf, ids, section, clues), nginx) in groups.into_iter().zip(nginx_configs) {
         if ids.is_empty() {
             continue;
         }
@@ -169,7 +242,12 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             postgres_share: None,
             other_cron_runner: false,
             clues,
+            nginx,
+            routes: Vec::new(),
         });
+        let last = stacks.len() - 1;
+        let routes = crate::stack::proxy::odoo_routes(&files, &stacks[last]);
+        stacks[last].routes = routes;
     }
     Workspace { files, stacks, errors }
 }

@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod odoo;
+pub mod proxy;
 pub mod version;
 
 use crate::files::{FileKind, FileSet};
@@ -29,6 +30,10 @@ pub struct Stack {
     pub other_cron_runner: bool,
     /// Addons and requirements files found in the stack's tree.
     pub clues: Vec<crate::discover::Clue>,
+    /// Each nginx configuration of the stack (a root file with what it includes).
+    pub nginx: Vec<proxy::NginxConfig>,
+    /// The nginx locations that send requests to Odoo.
+    pub routes: Vec<proxy::Route>,
 }
 
 impl Stack {
@@ -53,8 +58,8 @@ impl Stack {
     }
 
     /// Whether a proxy fronts Odoo in this stack.
-    pub fn behind_proxy(&self, fs: &FileSet) -> bool {
-        self.files_of(fs, FileKind::Nginx).next().is_some()
+    pub fn behind_proxy(&self, _fs: &FileSet) -> bool {
+        !self.routes.is_empty()
     }
 
     /// The file stack-wide findings point at: the first odoo.conf, else the first file.

@@ -35,6 +35,7 @@ impl Rule for ParseError {
             };
             let tree_errors: &[SyntaxError] = match &entry.syntax {
                 Syntax::OdooConf(conf) => &conf.errors,
+                Syntax::Nginx(tree) => tree.errors(),
                 Syntax::Unparsed => &[],
             };
             for e in entry.errors.iter().chain(tree_errors) {
