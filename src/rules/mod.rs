@@ -153,6 +153,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &input::deprecated_option::DeprecatedOption,
     &input::duplicate_option::DuplicateOption,
     &input::invalid_value::InvalidValue,
+    &input::include_not_found::IncludeNotFound,
     &input::odoo_version_unknown::OdooVersionUnknown,
     &input::boolean_misread::BooleanMisread,
     &input::inline_comment_in_value::InlineCommentInValue,

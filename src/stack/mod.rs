@@ -3,6 +3,8 @@
 
 pub mod budget;
 pub mod odoo;
+pub mod postgres;
+pub mod system;
 pub mod version;
 
 use crate::files::{FileKind, FileSet};
@@ -27,6 +29,10 @@ pub struct Stack {
     pub postgres_share: Option<crate::units::Bytes>,
     /// Another member of the stack (a second Odoo service or node) runs the crons.
     pub other_cron_runner: bool,
+    /// The PostgreSQL servers of the stack, the one sharing the host budget first.
+    pub postgres: Vec<postgres::PgModel>,
+    /// systemd units and pam_limits files.
+    pub system: system::System,
 }
 
 impl Stack {
