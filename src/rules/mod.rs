@@ -12,8 +12,10 @@ use crate::stack::Stack;
 use crate::units::Bytes;
 use std::collections::BTreeMap;
 
+pub mod database;
 pub mod input;
 pub mod memory;
+pub mod os_limits;
 pub mod security;
 pub mod timeouts;
 pub mod workers;
@@ -172,6 +174,17 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &memory::soft_limit_exceeds_budget::SoftLimitExceedsBudget,
     &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
     &timeouts::cron_time_unbounded::CronTimeUnbounded,
+    &timeouts::stop_grace_too_short::StopGraceTooShort,
+    &database::pg_connections_exhausted::PgConnectionsExhausted,
+    &database::pg_pool_can_exhaust::PgPoolCanExhaust,
+    &database::pg_shared_buffers_default::PgSharedBuffersDefault,
+    &database::pg_work_mem_overcommit::PgWorkMemOvercommit,
+    &database::pg_slow_query_log_off::PgSlowQueryLogOff,
+    &database::odoo_db_target_mismatch::OdooDbTargetMismatch,
+    &os_limits::nofile_too_low::NofileTooLow,
+    &os_limits::nofile_soft_above_hard::NofileSoftAboveHard,
+    &os_limits::limits_conf_not_applied::LimitsConfNotApplied,
+    &os_limits::inotify_watches_low::InotifyWatchesLow,
     &security::admin_password_weak::AdminPasswordWeak,
     &security::database_manager_exposed::DatabaseManagerExposed,
     &security::dbfilter_missing::DbfilterMissing,

@@ -146,10 +146,11 @@ impl PgModel {
         let shown = match (self.bytes(name), &e.value) {
             (Some((b, _)), _) if b >= 0 => Bytes(b as u64).to_string(),
             (_, TypedValue::Integer(i)) if params::lookup(name).and_then(|d| d.unit).is_some() => {
-                self.millis(name).map(|(ms, _)| format!("{ms} ms")).unwrap_or_else(|| i.to_string())
+                self.millis(name).filter(|(ms, _)| *ms >= 0).map(|(ms, _)| format!("{ms} ms")).unwrap_or_else(|| i.to_string())
             }
             (_, v) => v.display(),
         };
+        let shown = if shown.is_empty() { "''".to_string() } else { shown };
         format!("`{name}` is {shown} ({})", self.origin_text(fs, &e.origin))
     }
 
