@@ -20,9 +20,14 @@ declare_rule! {
 /// for the cron trigger's LISTEN, a registry check or a new cursor opened inside a request.
 pub(crate) const FLOOR_PER_PROCESS: u64 = 2;
 
+/// Connections per process at the least: two, or the whole pool when it is smaller.
+pub(crate) fn floor_per_process(pools: &Pools) -> u64 {
+    FLOOR_PER_PROCESS.min(pools.db_maxconn.max(1) as u64)
+}
+
 /// The floor of connections Odoo needs against `max_connections`: (need, max), when both are known.
 pub(crate) fn floor_exceeds(pools: &Pools, pg: &crate::stack::postgres::PgModel) -> Option<(u64, i64)> {
-    let need = pools.processes.total() * FLOOR_PER_PROCESS + reserved(pg).max(0) as u64;
+    let need = pools.processes.total() * floor_per_process(pools) + reserved(pg).max(0) as u64;
     let (max, _) = pg.int("max_connections")?;
     (need > max.max(0) as u64).then_some((need, max))
 }
@@ -46,8 +51,9 @@ impl Rule for PgConnectionsExhausted {
                 .diag(
                     span,
                     format!(
-                        "{} × {FLOOR_PER_PROCESS} connections (the least each one holds while it works) + {reserved} reserved for superusers = {need}, but {}: PostgreSQL refuses Odoo with \"sorry, too many clients already\" under ordinary load",
+                        "{} × {} connections (the least each one holds while it works) + {reserved} reserved for superusers = {need}, but {}: PostgreSQL refuses Odoo with \"sorry, too many clients already\" under ordinary load",
                         p.describe(),
+                        floor_per_process(&pools),
                         pg.describe(ctx.files, "max_connections")
                     ),
                 )
