@@ -59,11 +59,13 @@ fn limits_conf(ctx: &mut Ctx) {
                     by_domain.len() - 1
                 }
             };
+            // strtoull's overflow value is RLIM_INFINITY: unlimited too
+            let value = v.rlimit(Item::Nofile).filter(|&n| n != u64::MAX);
             let mk = || Line {
                 file,
                 range: e.domain_range.cover(*value_range),
                 value_range: *value_range,
-                value: v.rlimit(Item::Nofile),
+                value,
             };
             if matches!(t, LimitType::Soft | LimitType::Both) {
                 by_domain[at].1 = Some(mk());
