@@ -29,6 +29,81 @@ pub struct Found {
     pub bytes: Vec<u8>,
 }
 
+/// Something found beside the stack files that tells about the stack without being
+/// configuration itself: an Odoo addon in the tree, a requirements file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clue {
+    pub path: PathBuf,
+    pub kind: ClueKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClueKind {
+    /// An Odoo addon (a directory with `__manifest__.py`): its name and its manifest's
+    /// `version` (OCA addons start it with the Odoo series: `17.0.1.0.0`).
+    Addon { name: String, version: Option<String> },
+    /// A Python requirements file: the Odoo addon packages it installs, with their 1-based line.
+    Requirements { addons: Vec<(usize, String)> },
+}
+
+/// The addon an installable Python package provides: `odoo-addon-queue_job`,
+/// `odoo14-addon-queue-job`, `odoo-addon-queue_job==17.0.1.2.0`, or a VCS URL ending in
+/// `#subdirectory=setup/queue_job` / `egg=odoo14-addon-queue_job`.
+pub fn addon_of_requirement(line: &str) -> Option<String> {
+    // pip: `#` starts a comment at the start of a line or after whitespace (a URL's
+    // `#subdirectory=` fragment is not a comment)
+    let cut = line.char_indices().find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with([' ', '\t']))).map(|(i, _)| i);
+    let line = line[..cut.unwrap_or(line.len())].trim();
+    let lower = line.to_ascii_lowercase();
+    if let Some(pos) = lower.find("subdirectory=setup/") {
+        let rest = &lower[pos + "subdirectory=setup/".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        return (!name.is_empty()).then_some(name);
+    }
+    let spec = lower.rsplit("egg=").next().unwrap_or(&lower);
+    let pkg = spec.split(['=', '<', '>', '~', '!', ';', '[', ' ', '@']).next().unwrap_or("");
+    let pkg = pkg.trim();
+    let idx = pkg.find("-addon-")?;
+    let prefix = &pkg[..idx];
+    if !prefix.starts_with("odoo") {
+        return None;
+    }
+    let name = pkg[idx + "-addon-".len()..].replace('-', "_");
+    (!name.is_empty()).then_some(name)
+}
+
+fn manifest_version(text: &str) -> Option<String> {
+    // 'version': '17.0.1.0.0' (either quote style, any spacing)
+    let i = text.find("'version'").or_else(|| text.find("\"version\""))?;
+    let rest = &text[i + 9..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let end = rest[1..].find(quote)?;
+    Some(rest[1..1 + end].to_string())
+}
+
+/// Reads a clue from a file the walk passes, if it is one.
+fn clue(path: &Path) -> Option<Clue> {
+    let name = path.file_name()?.to_str()?;
+    if name == "__manifest__.py" || name == "__openerp__.py" {
+        let module = path.parent()?.file_name()?.to_str()?.to_string();
+        let text = std::fs::read(path).ok().filter(|b| b.len() < 256 * 1024)?;
+        let version = manifest_version(&String::from_utf8_lossy(&text));
+        return Some(Clue { path: path.to_path_buf(), kind: ClueKind::Addon { name: module, version } });
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("requirements") && lower.ends_with(".txt") {
+        let text = std::fs::read(path).ok().filter(|b| b.len() < 1024 * 1024)?;
+        let addons: Vec<(usize, String)> = String::from_utf8_lossy(&text)
+            .lines()
+            .enumerate()
+            .filter_map(|(i, l)| addon_of_requirement(l).map(|a| (i + 1, a)))
+            .collect();
+        return (!addons.is_empty()).then(|| Clue { path: path.to_path_buf(), kind: ClueKind::Requirements { addons } });
+    }
+    None
+}
+
 /// A group of files linted together.
 #[derive(Clone, Debug, Default)]
 pub struct StackFiles {
@@ -330,7 +405,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// Walks a directory and returns the stack files it holds, in path order.
-pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Found> {
+pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) -> Vec<Found> {
     let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
@@ -362,6 +437,9 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>) -> Vec<Found> {
         }
         let path = entry.path();
         if !is_candidate_name(path) {
+            if let Some(c) = clue(path) {
+                clues.push(c);
+            }
             continue;
         }
         let meta = match std::fs::metadata(path) {
@@ -516,6 +594,20 @@ mod tests {
         assert!(!is_candidate_name(Path::new("a/README.md")));
         assert!(!is_candidate_name(Path::new("a/sites-enabled/README.md")));
         assert!(!is_candidate_name(Path::new("a/script.sh")));
+    }
+
+    #[test]
+    fn requirement_lines_name_addons() {
+        assert_eq!(addon_of_requirement("odoo-addon-queue_job==17.0.1.2.0").as_deref(), Some("queue_job"));
+        assert_eq!(addon_of_requirement("odoo14-addon-queue-job>=14.0").as_deref(), Some("queue_job"));
+        assert_eq!(
+            addon_of_requirement("git+https://github.com/OCA/queue@16.0#subdirectory=setup/queue_job").as_deref(),
+            Some("queue_job")
+        );
+        assert_eq!(addon_of_requirement("requests==2.31"), None);
+        assert_eq!(addon_of_requirement("# odoo-addon-queue_job"), None);
+        assert_eq!(manifest_version("{'name': 'Job Queue', 'version': '17.0.1.2.0',}").as_deref(), Some("17.0.1.2.0"));
+        assert_eq!(manifest_version("{\"version\" : \"16.0.1.0.0\"}").as_deref(), Some("16.0.1.0.0"));
     }
 
     fn f(path: &str, kind: FileKind) -> Found {

@@ -2,7 +2,7 @@
 //! one once, group them into stacks, and give each stack its host facts and Odoo version.
 
 use crate::config::{self, Config};
-use crate::discover::{self, DiscoverError, Found, StackFiles};
+use crate::discover::{self, Clue, DiscoverError, Found, StackFiles};
 use crate::files::{FileKind, FileSet};
 use crate::host::{self, Fact, FactOrigin, HostFacts};
 use crate::source::{FileId, SourceFile};
@@ -34,6 +34,9 @@ pub struct Workspace {
     /// Paths that could not be used (reported, exit code 2 when nothing else is left).
     pub errors: Vec<DiscoverError>,
 }
+
+/// A stack in the making: its files, its odoo-lint.toml section if named there, its clues.
+type Group<'c> = (StackFiles, Vec<FileId>, Option<&'c config::StackSection>, Vec<Clue>);
 
 struct Loader<'a> {
     files: FileSet,
@@ -86,7 +89,7 @@ pub fn canonical(p: &Path) -> PathBuf {
 pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     let mut errors = Vec::new();
     let mut loader = Loader { files: FileSet::new(), by_path: HashMap::new(), overlay: &inputs.overlay };
-    let mut groups: Vec<(StackFiles, Vec<FileId>, Option<&config::StackSection>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
 
     // Stacks named in odoo-lint.toml claim their files first.
     let base = config.base_dir();
@@ -105,21 +108,39 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             }
         }
         let sf = StackFiles { name: section.name.clone(), root: Some(base.clone()), files: Vec::new() };
-        groups.push((sf, ids, Some(section)));
+        groups.push((sf, ids, Some(section), Vec::new()));
     }
 
     let mut named_files: Vec<FileId> = Vec::new();
     for path in &inputs.paths {
         if path.is_dir() {
-            let found: Vec<Found> = discover::walk(path, &mut errors)
+            let mut clues = Vec::new();
+            let found: Vec<Found> = discover::walk(path, &mut errors, &mut clues)
                 .into_iter()
                 .filter(|f| !claimed.contains(&canonical(&f.path)))
                 .filter(|f| !is_excluded(config, &f.path))
                 .collect();
+            clues.retain(|c| !is_excluded(config, &c.path));
             let label = crate::source::display_path(path);
-            for sf in discover::group(path, &found, if label.is_empty() { "." } else { &label }) {
+            let stacks = discover::group(path, &found, if label.is_empty() { "." } else { &label });
+            let roots: Vec<Option<PathBuf>> = stacks.iter().map(|s| s.root.clone()).collect();
+            for sf in stacks {
                 let ids = sf.files.iter().map(|&i| loader.add(&found[i])).collect();
-                groups.push((sf, ids, None));
+                // A clue belongs to the stack whose root holds it; one no root holds, to all.
+                let mine: Vec<Clue> = clues
+                    .iter()
+                    .filter(|c| {
+                        let holder =
+                            roots.iter().flatten().filter(|r| c.path.starts_with(r)).max_by_key(|r| r.components().count());
+                        match (holder, &sf.root) {
+                            (Some(h), Some(root)) => h == root,
+                            (None, _) => true,
+                            _ => false,
+                        }
+                    })
+                    .cloned()
+                    .collect();
+                groups.push((sf, ids, None, mine));
             }
         } else {
             match discover::read_named(path, forced_kind(inputs, path)) {
@@ -136,13 +157,13 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     if !named_files.is_empty() {
         let name =
             if named_files.len() == 1 { loader.files.source(named_files[0]).display.clone() } else { "named files".to_string() };
-        groups.push((StackFiles { name, root: None, files: Vec::new() }, named_files, None));
+        groups.push((StackFiles { name, root: None, files: Vec::new() }, named_files, None, Vec::new()));
     }
 
     // The operating-system side and the PostgreSQL servers of each stack (reading included
     // files may add files to the run).
     let mut os_models = Vec::new();
-    for (_, ids, _) in &mut groups {
+    for (_, ids, _, _) in &mut groups {
         let system = crate::stack::system::System::build(&loader.files, ids);
         let postgres = crate::stack::postgres::build(&mut loader, ids, &system);
         os_models.push((system, postgres));
@@ -156,7 +177,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     };
     let global_host = config.host().unwrap_or_default();
     let mut stacks = Vec::new();
-    for ((sf, ids, section), (mut system, postgres)) in groups.into_iter().zip(os_models) {
+    for ((sf, ids, section, clues), (mut system, postgres)) in groups.into_iter().zip(os_models) {
         if ids.is_empty() {
             continue;
         }
@@ -168,7 +189,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             .map(|v| (v, "--odoo-version".to_string()))
             .or_else(|| section.and_then(|s| s.odoo_version).map(|v| (v, format!("stack `{}` in {}", sf.name, config.display()))))
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
-        let version = version::detect(&files, &ids, configured);
+        let version = version::detect(&files, &ids, configured, &clues);
         let mut odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
         system.link_odoo(&files, odoo.conf.map(|c| files.source(c).path.as_path()), &mut odoo);
         let host = system.narrow_budget(&files, host);
@@ -182,6 +203,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             odoo,
             postgres_share,
             other_cron_runner: false,
+            clues,
             postgres,
             system,
         });

@@ -2,6 +2,8 @@
 //! back byte for byte from the tree's tokens; the oddities the corpus README lists are read as
 //! the programs read them.
 
+mod common;
+
 use std::path::PathBuf;
 
 use odoo_lint::formats::limits;
@@ -9,13 +11,9 @@ use odoo_lint::formats::systemd::{self, UnitType, effective::EffectiveUnit};
 use odoo_lint::source::SourceFile;
 
 fn corpus_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/limits-systemd");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(std::env::var_os("CI").is_none(), "corpus missing at {}", dir.display());
-    println!("skipped: corpus not found at {}", dir.display());
-    None
+    let dir = common::corpus_dir().join("limits-systemd");
+    assert!(dir.is_dir(), "corpus missing at {}", dir.display());
+    Some(dir)
 }
 
 fn files() -> Vec<(String, SourceFile)> {

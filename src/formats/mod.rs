@@ -2,6 +2,8 @@
 //! a syntax tree whose every token keeps its byte range, and reports the errors its own
 //! program would report, without ever panicking.
 
+pub mod compose;
+
 use crate::source::TextRange;
 
 /// A place where a file cannot be read the way its program would read it.
@@ -38,6 +40,7 @@ impl SyntaxError {
 }
 
 pub mod limits;
+pub mod nginx;
 pub mod odoo_conf;
 pub mod postgresql;
 pub mod systemd;

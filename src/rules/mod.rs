@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 pub mod database;
 pub mod input;
 pub mod memory;
+pub mod modules;
 pub mod os_limits;
 pub mod security;
 pub mod timeouts;
@@ -185,6 +186,11 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &os_limits::nofile_soft_above_hard::NofileSoftAboveHard,
     &os_limits::limits_conf_not_applied::LimitsConfNotApplied,
     &os_limits::inotify_watches_low::InotifyWatchesLow,
+    &modules::queue_job_not_loaded::QueueJobNotLoaded,
+    &modules::server_wide_web_missing::ServerWideWebMissing,
+    &modules::queue_job_channels_exceed_workers::QueueJobChannelsExceedWorkers,
+    &modules::queue_job_needs_workers::QueueJobNeedsWorkers,
+    &modules::queue_job_port_unreachable::QueueJobPortUnreachable,
     &security::admin_password_weak::AdminPasswordWeak,
     &security::database_manager_exposed::DatabaseManagerExposed,
     &security::dbfilter_missing::DbfilterMissing,

@@ -29,6 +29,8 @@ pub struct Stack {
     pub postgres_share: Option<crate::units::Bytes>,
     /// Another member of the stack (a second Odoo service or node) runs the crons.
     pub other_cron_runner: bool,
+    /// Addons and requirements files found in the stack's tree.
+    pub clues: Vec<crate::discover::Clue>,
     /// The PostgreSQL servers of the stack, the one sharing the host budget first.
     pub postgres: Vec<postgres::PgModel>,
     /// systemd units and pam_limits files.
@@ -39,6 +41,21 @@ impl Stack {
     /// The stack's files of one kind, in order.
     pub fn files_of<'a>(&'a self, fs: &'a FileSet, kind: FileKind) -> impl Iterator<Item = FileId> + 'a {
         self.files.iter().copied().filter(move |&f| fs.get(f).kind == kind)
+    }
+
+    /// The addons of the tree with this name, with where each was found.
+    pub fn addon(&self, name: &str) -> Option<&crate::discover::Clue> {
+        self.clues.iter().find(|c| matches!(&c.kind, crate::discover::ClueKind::Addon { name: n, .. } if n == name))
+    }
+
+    /// The requirements lines that install addon `name`: (file, 1-based line).
+    pub fn required_addon(&self, name: &str) -> Option<(&std::path::Path, usize)> {
+        self.clues.iter().find_map(|c| match &c.kind {
+            crate::discover::ClueKind::Requirements { addons } => {
+                addons.iter().find(|(_, a)| a == name).map(|(l, _)| (c.path.as_path(), *l))
+            }
+            _ => None,
+        })
     }
 
     /// Whether a proxy fronts Odoo in this stack.

@@ -16,6 +16,8 @@ pub enum VersionSource {
     Configured(String),
     /// A path or value that names the version, with its place.
     Named { what: String, span: Span },
+    /// Addons of the tree whose manifest versions name the series (`17.0.1.0.0`).
+    Addons(String),
     /// Nothing said: the newest version is assumed.
     Assumed,
 }
@@ -113,7 +115,7 @@ pub fn version_in(text: &str) -> Option<(u32, std::ops::Range<usize>)> {
 }
 
 /// Detects the version of a stack made of `files`.
-pub fn detect(fs: &FileSet, files: &[FileId], configured: Option<(u32, String)>) -> OdooVersion {
+pub fn detect(fs: &FileSet, files: &[FileId], configured: Option<(u32, String)>, clues: &[crate::discover::Clue]) -> OdooVersion {
     if let Some((n, origin)) = configured {
         return OdooVersion::from_number(n, VersionSource::Configured(origin));
     }
@@ -139,6 +141,25 @@ pub fn detect(fs: &FileSet, files: &[FileId], configured: Option<(u32, String)>)
                 }
             }
         }
+    }
+    // Addon manifests: OCA and most addons put the series first (`17.0.1.0.0`).
+    let mut series: std::collections::BTreeMap<u32, (usize, String)> = std::collections::BTreeMap::new();
+    for c in clues {
+        if let crate::discover::ClueKind::Addon { name, version: Some(v) } = &c.kind {
+            let parts: Vec<&str> = v.split('.').collect();
+            if parts.len() == 5
+                && parts[1] == "0"
+                && let Ok(n) = parts[0].parse::<u32>()
+                && (8..=30).contains(&n)
+            {
+                let e = series.entry(n).or_insert((0, format!("addon `{name}` is version {v}")));
+                e.0 += 1;
+            }
+        }
+    }
+    if let Some((&n, (count, example))) = series.iter().max_by_key(|(_, (count, _))| *count) {
+        let what = if *count > 1 { format!("{count} addons are for {n}.0 (e.g. {example})") } else { example.clone() };
+        return OdooVersion::from_number(n, VersionSource::Addons(what));
     }
     // Options that only newer versions have: with nothing else to go on, the newest of them
     // gives a floor; when that floor is the newest version, it is the version.

@@ -61,12 +61,7 @@ fn limits_conf(ctx: &mut Ctx) {
             };
             // strtoull's overflow value is RLIM_INFINITY: unlimited too
             let value = v.rlimit(Item::Nofile).filter(|&n| n != u64::MAX);
-            let mk = || Line {
-                file,
-                range: e.domain_range.cover(*value_range),
-                value_range: *value_range,
-                value,
-            };
+            let mk = || Line { file, range: e.domain_range.cover(*value_range), value_range: *value_range, value };
             if matches!(t, LimitType::Soft | LimitType::Both) {
                 by_domain[at].1 = Some(mk());
             }
