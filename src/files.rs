@@ -1,5 +1,8 @@
 //! The set of files one run reads, each with its kind and its syntax tree.
 
+use crate::formats::limits::{self, LimitsFile};
+use crate::formats::postgresql::PgConf;
+use crate::formats::systemd::{self, UnitFile};
 use crate::formats::{SyntaxError, nginx, odoo_conf};
 use crate::source::{FileId, SourceFile};
 use std::path::{Path, PathBuf};
@@ -48,6 +51,12 @@ impl FileKind {
 pub enum Syntax {
     OdooConf(odoo_conf::OdooConf),
     Nginx(nginx::SyntaxTree),
+    /// One postgresql.conf file (a whole configuration with its includes is
+    /// [`crate::stack::postgres::PgModel`]).
+    Postgresql(PgConf),
+    Limits(LimitsFile),
+    /// A unit file or a drop-in.
+    Systemd(UnitFile),
     /// A kind this build recognises but does not parse yet.
     Unparsed,
 }
@@ -79,7 +88,8 @@ impl FileSet {
     /// Adds a file and parses it as `kind`.
     pub fn add(&mut self, mut source: SourceFile, kind: FileKind) -> FileId {
         let (syntax, errors) = parse(&source, kind);
-        source.secrets.extend(secret_ranges(&syntax));
+        let found = secret_ranges(&syntax, &source.text);
+        source.secrets.extend(found);
         let id = FileId(self.entries.len() as u32);
         self.entries.push(FileEntry { source, kind, syntax, errors, is_virtual: false });
         id
@@ -144,6 +154,27 @@ impl FileSet {
         }
     }
 
+    pub fn pg_conf(&self, id: FileId) -> Option<&PgConf> {
+        match &self.get(id).syntax {
+            Syntax::Postgresql(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn limits(&self, id: FileId) -> Option<&LimitsFile> {
+        match &self.get(id).syntax {
+            Syntax::Limits(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    pub fn unit(&self, id: FileId) -> Option<&UnitFile> {
+        match &self.get(id).syntax {
+            Syntax::Systemd(u) => Some(u),
+            _ => None,
+        }
+    }
+
     /// How many syntax errors a file has, its own program's way of counting: used to refuse a
     /// fix whose result reads worse than the original.
     pub fn syntax_error_count(&self, id: FileId) -> usize {
@@ -157,6 +188,11 @@ impl FileSet {
                         + c.entries.iter().filter(|x| x.duplicate_of.is_some()).count()
                 }
                 Syntax::Nginx(t) => t.errors().len(),
+                Syntax::Postgresql(c) => c.errors.len() + crate::stack::postgres::lone_value_problems(c, &e.source),
+                Syntax::Limits(l) => l.errors.len(),
+                Syntax::Systemd(u) => {
+                    u.errors.len() + crate::formats::systemd::effective::EffectiveUnit::new(&[u]).value_errors().len()
+                }
                 Syntax::Unparsed => 0,
             }
     }
@@ -168,7 +204,7 @@ impl FileSet {
 }
 
 /// The values of secret keys, masked whenever the file is shown.
-fn secret_ranges(syntax: &Syntax) -> Vec<crate::source::TextRange> {
+fn secret_ranges(syntax: &Syntax, text: &str) -> Vec<crate::source::TextRange> {
     match syntax {
         Syntax::OdooConf(c) => c
             .entries
@@ -176,7 +212,9 @@ fn secret_ranges(syntax: &Syntax) -> Vec<crate::source::TextRange> {
             .filter(|e| crate::secrets::is_secret_key(&e.key) && !e.value_full_range.is_empty())
             .map(|e| e.value_full_range)
             .collect(),
-        Syntax::Nginx(_) | Syntax::Unparsed => Vec::new(),
+        Syntax::Postgresql(c) => crate::secrets::pg_secret_ranges(c, text),
+        Syntax::Systemd(u) => crate::secrets::unit_secret_ranges(u),
+        Syntax::Nginx(_) | Syntax::Limits(_) | Syntax::Unparsed => Vec::new(),
     }
 }
 
@@ -185,7 +223,7 @@ pub fn masked(path: &Path, kind: FileKind, bytes: &[u8]) -> Vec<u8> {
     let source = SourceFile::new(path.to_path_buf(), bytes.to_vec());
     let (syntax, _) = parse(&source, kind);
     let mut ranges = source.secrets.clone();
-    ranges.extend(secret_ranges(&syntax));
+    ranges.extend(secret_ranges(&syntax, &source.text));
     crate::secrets::mask(bytes, &ranges)
 }
 
@@ -210,6 +248,9 @@ fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
             (Syntax::OdooConf(conf), errors)
         }
         FileKind::Nginx => (Syntax::Nginx(nginx::parse(&source.text)), Vec::new()),
+        FileKind::Postgresql => (Syntax::Postgresql(PgConf::parse(source)), Vec::new()),
+        FileKind::Limits => (Syntax::Limits(limits::parse(source)), Vec::new()),
+        FileKind::Systemd => (Syntax::Systemd(systemd::parse(source, systemd::UnitType::from_path(&source.path))), Vec::new()),
         _ => (Syntax::Unparsed, Vec::new()),
     }
 }
@@ -221,5 +262,37 @@ impl nginx::include::NginxFiles for FileSet {
             Syntax::Nginx(t) => Some((&e.source, t)),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(path: &str, kind: FileKind, text: &str) -> usize {
+        let mut fs = FileSet::new();
+        let id = fs.add(SourceFile::from_text(path, text), kind);
+        fs.syntax_error_count(id)
+    }
+
+    #[test]
+    fn error_counts_of_every_parsed_kind() {
+        assert_eq!(count("postgresql.conf", FileKind::Postgresql, "work_mem = 4MB\n"), 0);
+        assert_eq!(count("postgresql.conf", FileKind::Postgresql, "work_mem = 4 MB MB\n"), 1, "syntax");
+        assert_eq!(count("postgresql.conf", FileKind::Postgresql, "work_mem = 4Mb\nfoo = 1\n"), 2, "values PostgreSQL refuses");
+        assert_eq!(count("limits.conf", FileKind::Limits, "odoo soft nofile 1024\n"), 0);
+        assert_eq!(count("limits.conf", FileKind::Limits, "odoo sotf nofile 1024\nodoo soft nofile x\n"), 2);
+        assert_eq!(count("odoo.service", FileKind::Systemd, "[Service]\nLimitNOFILE=65536\n"), 0);
+        assert_eq!(count("odoo.service", FileKind::Systemd, "[Service]\nLimitNOFLIE=65536\nMemoryMax=lots\n"), 2);
+    }
+
+    #[test]
+    fn secrets_of_units_and_postgresql_are_masked() {
+        let unit = "[Service]\nEnvironment=PGPASSWORD=hunter2\n";
+        let shown = masked(Path::new("odoo.service"), FileKind::Systemd, unit.as_bytes());
+        assert_eq!(String::from_utf8(shown).unwrap(), "[Service]\nEnvironment=PGPASSWORD=*******\n");
+        let pg = "primary_conninfo = 'host=a password=xyz'\n";
+        let shown = masked(Path::new("postgresql.conf"), FileKind::Postgresql, pg.as_bytes());
+        assert_eq!(String::from_utf8(shown).unwrap(), "primary_conninfo = 'host=a password=***'\n");
     }
 }

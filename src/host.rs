@@ -17,6 +17,8 @@ pub enum FactOrigin {
     Config(String),
     /// Read from this machine.
     Detected(String),
+    /// A limit of the service itself (`MemoryMax=2G in odoo.service`), smaller than the host's.
+    Unit(String),
 }
 
 impl fmt::Display for FactOrigin {
@@ -25,6 +27,7 @@ impl fmt::Display for FactOrigin {
             FactOrigin::Flag(flag) => write!(f, "from {flag}"),
             FactOrigin::Config(path) => write!(f, "from [host] in {path}"),
             FactOrigin::Detected(how) => write!(f, "detected: {how}"),
+            FactOrigin::Unit(what) => write!(f, "from {what}"),
         }
     }
 }

@@ -46,6 +46,56 @@ pub fn mask(bytes: &[u8], ranges: &[TextRange]) -> Vec<u8> {
     out
 }
 
+/// Secrets in a postgresql.conf: values of password-like parameters (extensions may define
+/// them) and the `password=` part of connection strings such as `primary_conninfo`.
+pub fn pg_secret_ranges(conf: &crate::formats::postgresql::PgConf, text: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    for s in conf.settings() {
+        let inner = s.value.inner();
+        if is_secret_key(&s.name.text) && !inner.is_empty() {
+            out.push(inner);
+            continue;
+        }
+        let raw = inner.of(text);
+        let mut from = 0;
+        while let Some(at) = raw[from..].find("password=") {
+            let start = from + at + "password=".len();
+            let len = raw[start..].find([' ', '\t', '\'']).unwrap_or(raw.len() - start);
+            if len > 0 {
+                out.push(TextRange::new(inner.start as usize + start, inner.start as usize + start + len));
+            }
+            from = start + len;
+        }
+    }
+    out
+}
+
+/// Secrets in a systemd unit: `Environment=` values of password-like names, and the value of
+/// Odoo's `-w`/`--db_password` option in a command line.
+pub fn unit_secret_ranges(unit: &crate::formats::systemd::UnitFile) -> Vec<TextRange> {
+    use crate::formats::systemd::commands::odoo_command;
+    use crate::formats::systemd::exec::{parse_environment, parse_exec};
+    let mut out = Vec::new();
+    for a in &unit.assignments {
+        if a.key == "Environment" {
+            let (vars, _) = parse_environment(&a.value);
+            out.extend(vars.iter().filter(|v| is_secret_key(&v.name) && !v.value_range.is_empty()).map(|v| v.value_range));
+        } else if a.key.starts_with("Exec") {
+            for cmd in parse_exec(&a.value).commands {
+                let Some(odoo) = odoo_command(&cmd) else { continue };
+                for o in &odoo.options {
+                    let password =
+                        o.flag == "-w" || (o.flag.len() >= "--db_p".len() && "--db_password".starts_with(o.flag.as_str()));
+                    if password && let Some(r) = o.value_range {
+                        out.push(r);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +107,21 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].of(t), "s3cret");
         assert_eq!(mask(t.as_bytes(), &r), b"db = postgres://odoo:******@db:5432/x and http://host/a:b@c");
+    }
+
+    #[test]
+    fn postgresql_and_unit_secrets() {
+        use crate::source::SourceFile;
+        let t = "primary_conninfo = 'host=db user=rep password=s3cret sslmode=require'\nwork_mem = 4MB\n";
+        let src = SourceFile::from_text("postgresql.conf", t);
+        let conf = crate::formats::postgresql::PgConf::parse(&src);
+        let r = pg_secret_ranges(&conf, &src.text);
+        assert_eq!(r.iter().map(|r| r.of(t)).collect::<Vec<_>>(), ["s3cret"]);
+        let t = "[Service]\nEnvironment=\"PGPASSWORD=hunter2\" PGUSER=odoo\nExecStart=/usr/bin/odoo -c /etc/odoo.conf --db_password=pw -w pw2\n";
+        let src = SourceFile::from_text("odoo.service", t);
+        let unit = crate::formats::systemd::parse(&src, crate::formats::systemd::UnitType::Service);
+        let r = unit_secret_ranges(&unit);
+        assert_eq!(r.iter().map(|r| r.of(t)).collect::<Vec<_>>(), ["hunter2", "pw", "pw2"]);
     }
 
     #[test]

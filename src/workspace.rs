@@ -44,6 +44,30 @@ struct Loader<'a> {
     overlay: &'a HashMap<PathBuf, Vec<u8>>,
 }
 
+impl crate::formats::postgresql::ConfigFs for Loader<'_> {
+    /// The run's files first (with the contents being checked), then the disk.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let key = canonical(path);
+        match (self.by_path.get(&key), self.overlay.get(&key)) {
+            (Some(&id), _) => Ok(self.files.source(id).bytes.clone()),
+            (None, Some(bytes)) => Ok(bytes.clone()),
+            (None, None) => crate::formats::postgresql::RealFs.read(path),
+        }
+    }
+    fn read_dir(&self, path: &Path) -> std::io::Result<Vec<(std::ffi::OsString, std::io::Result<bool>)>> {
+        crate::formats::postgresql::RealFs.read_dir(path)
+    }
+}
+
+impl crate::stack::postgres::Registry for Loader<'_> {
+    fn files(&self) -> &FileSet {
+        &self.files
+    }
+    fn register(&mut self, path: &Path, bytes: &[u8]) -> FileId {
+        self.add(&Found { path: path.to_path_buf(), kind: FileKind::Postgresql, bytes: bytes.to_vec() })
+    }
+}
+
 impl Loader<'_> {
     fn add(&mut self, found: &Found) -> FileId {
         let key = canonical(&found.path);
@@ -209,6 +233,14 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         nginx_configs.push(configs);
     }
 
+    // The operating-system side and the PostgreSQL servers of each stack (reading included
+    // files may add files to the run).
+    let mut os_models = Vec::new();
+    for (_, ids, _, _) in &mut groups {
+        let system = crate::stack::system::System::build(&loader.files, ids);
+        let postgres = crate::stack::postgres::build(&mut loader, ids, &system);
+        os_models.push((system, postgres));
+    }
     let files = loader.files;
     let live = inputs.system || files.ids().any(|id| files.source(id).path.starts_with("/etc"));
     let detected = if live { host::detect() } else { HostFacts::default() };
@@ -218,7 +250,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     };
     let global_host = config.host().unwrap_or_default();
     let mut stacks = Vec::new();
-    for ((sf, ids, section, clues), nginx) in groups.into_iter().zip(nginx_configs) {
+    for (((sf, ids, section, clues), nginx), (mut system, postgres)) in groups.into_iter().zip(nginx_configs).zip(os_models) {
         if ids.is_empty() {
             continue;
         }
@@ -231,7 +263,10 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             .or_else(|| section.and_then(|s| s.odoo_version).map(|v| (v, format!("stack `{}` in {}", sf.name, config.display()))))
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
         let version = version::detect(&files, &ids, configured, &clues);
-        let odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
+        let mut odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
+        system.link_odoo(&files, odoo.conf.map(|c| files.source(c).path.as_path()), &mut odoo);
+        let host = system.narrow_budget(&files, host);
+        let postgres_share = crate::stack::postgres::host_share(&postgres, &host);
         stacks.push(Stack {
             name: sf.name,
             root: sf.root,
@@ -239,11 +274,13 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             host,
             version,
             odoo,
-            postgres_share: None,
+            postgres_share,
             other_cron_runner: false,
             clues,
             nginx,
             routes: Vec::new(),
+            postgres,
+            system,
         });
         let last = stacks.len() - 1;
         let routes = crate::stack::proxy::odoo_routes(&files, &stacks[last]);

@@ -12,9 +12,11 @@ use crate::stack::Stack;
 use crate::units::Bytes;
 use std::collections::BTreeMap;
 
+pub mod database;
 pub mod input;
 pub mod memory;
 pub mod modules;
+pub mod os_limits;
 pub mod security;
 pub mod timeouts;
 pub mod workers;
@@ -154,6 +156,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &input::deprecated_option::DeprecatedOption,
     &input::duplicate_option::DuplicateOption,
     &input::invalid_value::InvalidValue,
+    &input::include_not_found::IncludeNotFound,
     &input::odoo_version_unknown::OdooVersionUnknown,
     &input::boolean_misread::BooleanMisread,
     &input::inline_comment_in_value::InlineCommentInValue,
@@ -172,6 +175,17 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &memory::soft_limit_exceeds_budget::SoftLimitExceedsBudget,
     &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
     &timeouts::cron_time_unbounded::CronTimeUnbounded,
+    &timeouts::stop_grace_too_short::StopGraceTooShort,
+    &database::pg_connections_exhausted::PgConnectionsExhausted,
+    &database::pg_pool_can_exhaust::PgPoolCanExhaust,
+    &database::pg_shared_buffers_default::PgSharedBuffersDefault,
+    &database::pg_work_mem_overcommit::PgWorkMemOvercommit,
+    &database::pg_slow_query_log_off::PgSlowQueryLogOff,
+    &database::odoo_db_target_mismatch::OdooDbTargetMismatch,
+    &os_limits::nofile_too_low::NofileTooLow,
+    &os_limits::nofile_soft_above_hard::NofileSoftAboveHard,
+    &os_limits::limits_conf_not_applied::LimitsConfNotApplied,
+    &os_limits::inotify_watches_low::InotifyWatchesLow,
     &modules::queue_job_not_loaded::QueueJobNotLoaded,
     &modules::server_wide_web_missing::ServerWideWebMissing,
     &modules::queue_job_channels_exceed_workers::QueueJobChannelsExceedWorkers,

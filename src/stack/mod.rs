@@ -3,7 +3,9 @@
 
 pub mod budget;
 pub mod odoo;
+pub mod postgres;
 pub mod proxy;
+pub mod system;
 pub mod version;
 
 use crate::files::{FileKind, FileSet};
@@ -34,6 +36,10 @@ pub struct Stack {
     pub nginx: Vec<proxy::NginxConfig>,
     /// The nginx locations that send requests to Odoo.
     pub routes: Vec<proxy::Route>,
+    /// The PostgreSQL servers of the stack, the one sharing the host budget first.
+    pub postgres: Vec<postgres::PgModel>,
+    /// systemd units and pam_limits files.
+    pub system: system::System,
 }
 
 impl Stack {

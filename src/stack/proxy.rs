@@ -61,7 +61,10 @@ impl Route {
         let model = &stack.nginx[self.config].model;
         let node = model.node(self.scope);
         match (node.arg_span(0), node.arg_span(node.arg_ranges.len().saturating_sub(1))) {
-            (Some(first), Some(last)) => Span::new(node.file, crate::source::TextRange::new(node.range.start as usize, last.range.end as usize).cover(first.range)),
+            (Some(first), Some(last)) => Span::new(
+                node.file,
+                crate::source::TextRange::new(node.range.start as usize, last.range.end as usize).cover(first.range),
+            ),
             _ => node.span(),
         }
     }

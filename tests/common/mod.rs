@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+pub mod systemd;
+
 use std::path::{Path, PathBuf};
 
 /// The corpus of real configuration files: a byte-exact copy of the project's shared corpus

@@ -1,6 +1,9 @@
 use super::{inline_comment, is_secret, is_template_value, odoo_confs, option_entries};
 use crate::declare_rule;
+use crate::files::FileKind;
 use crate::formats::odoo_conf::optparse_int;
+use crate::formats::postgresql::{Origin, ValueErrorKind, params};
+use crate::formats::systemd::effective::EffectiveUnit;
 use crate::odoo::options::{self, Reading};
 use crate::rules::{Ctx, Rule, RuleMeta};
 use crate::source::Span;
@@ -15,7 +18,7 @@ declare_rule! {
         severity: Error,
         fix: None,
         symptoms: [RefusedStart, Silent],
-        summary: "a value the program rejects or misreads (`workers = four`, `limit_memory_hard = 2G`, `workers = 010`)",
+        summary: "a value the program rejects or misreads (`workers = four`, `limit_memory_hard = 2G`, `shared_buffers = 1 GB`, `nofile` not a number)",
     }
 }
 
@@ -30,6 +33,9 @@ impl Rule for InvalidValue {
     }
 
     fn check(&self, ctx: &mut Ctx) {
+        postgresql(ctx);
+        nofile(ctx);
+        systemd(ctx);
         let major = ctx.stack.version.major;
         let label = ctx.stack.version.label();
         for (file, conf) in odoo_confs(ctx) {
@@ -146,4 +152,92 @@ fn int_help(key: &str, raw: &str, major: u8) -> String {
         "write a whole number, e.g. `{key} = {}`",
         options::lookup(key).and_then(|o| o.default_in(major)).and_then(eval_python_int).unwrap_or(0)
     )
+}
+
+/// Values (and names) PostgreSQL refuses at start-up, in the files and on a unit's command
+/// line: any of them stops the server.
+fn postgresql(ctx: &mut Ctx) {
+    for pg in &ctx.stack.postgres {
+        let version = params::table_version().split(['.', ' ']).next().unwrap_or("15");
+        for p in pg.config.value_problems() {
+            let (span, name, shown) = match p.origin {
+                Origin::File { file, setting } => {
+                    let Some(id) = pg.id(file) else { continue };
+                    let range =
+                        if p.error.kind == ValueErrorKind::Unrecognized { setting.name.range } else { setting.value.range };
+                    (Span::new(id, range), setting.name.text.clone(), setting.value.text.clone())
+                }
+                Origin::CommandLine(a) => match pg.span(&p.origin) {
+                    Some(span) => (span, a.name.clone(), a.value.clone()),
+                    None => continue,
+                },
+                Origin::Default => continue,
+            };
+            let mut d = if p.error.kind == ValueErrorKind::Unrecognized {
+                ctx.diag(span, format!("PostgreSQL {version} does not know the parameter `{name}`, so it does not start"))
+                    .with_primary_label("unknown parameter")
+            } else {
+                ctx.diag(span, format!("PostgreSQL refuses `{name} = {shown}`, so it does not start: {}", p.error.message))
+                    .with_primary_label("refused")
+            };
+            if p.error.kind == ValueErrorKind::Unrecognized {
+                let names: Vec<&str> = params::all().map(|d| d.name).collect();
+                if let Some((_, gone)) = REMOVED_PARAMETERS.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                    d = d.with_help(*gone);
+                } else if let Some(close) = crate::suggest::closest(&name, &names) {
+                    d = d.with_help(format!("did you mean `{close}`?"));
+                } else {
+                    d = d.with_help("parameters removed in newer PostgreSQL versions are refused too: delete the line");
+                }
+            } else if let Some(hint) = &p.error.hint {
+                d = d.with_help(hint.clone());
+            }
+            ctx.push(d);
+        }
+    }
+}
+
+/// Parameters that older postgresql.conf files still carry, with what became of them
+/// (PostgreSQL release notes).
+const REMOVED_PARAMETERS: &[(&str, &str)] = &[
+    ("checkpoint_segments", "removed in PostgreSQL 9.5: size the WAL with `max_wal_size` (and `min_wal_size`) instead"),
+    ("wal_keep_segments", "renamed in PostgreSQL 13: `wal_keep_size` takes a size (segments × 16MB)"),
+    ("stats_temp_directory", "removed in PostgreSQL 15 (statistics live in shared memory): delete the line"),
+    ("min_parallel_relation_size", "renamed in PostgreSQL 10: `min_parallel_table_scan_size`"),
+    ("replacement_sort_tuples", "removed in PostgreSQL 11: delete the line"),
+    ("default_with_oids", "removed in PostgreSQL 12: delete the line"),
+    ("operator_precedence_warning", "removed in PostgreSQL 14: delete the line"),
+    ("vacuum_cleanup_index_scale_factor", "removed in PostgreSQL 14: delete the line"),
+    ("unix_socket_directory", "renamed in PostgreSQL 9.3: `unix_socket_directories`"),
+];
+
+/// `nofile` values pam_limits skips or misreads.
+fn nofile(ctx: &mut Ctx) {
+    for file in ctx.stack.files_of(ctx.files, FileKind::Limits).collect::<Vec<_>>() {
+        let Some(limits) = ctx.files.limits(file) else { continue };
+        for e in limits.errors.iter().filter(|e| super::is_nofile_value_error(limits, e)) {
+            let label = if e.message.contains("skips") { "skipped" } else { "misread" };
+            let mut d = ctx.diag(Span::new(file, e.range), format!("pam_limits: {}", e.message)).with_primary_label(label);
+            if let Some(h) = &e.help {
+                d = d.with_help(h.clone());
+            }
+            ctx.push(d);
+        }
+    }
+}
+
+/// Values systemd logs and ignores (`LimitNOFILE=lots`, `MemoryMax=2 GB`): the setting keeps
+/// its default. A soft limit above the hard one is OL502's; `Exec*=` lines are OL001's.
+fn systemd(ctx: &mut Ctx) {
+    for file in ctx.stack.files_of(ctx.files, FileKind::Systemd).collect::<Vec<_>>() {
+        let Some(unit) = ctx.files.unit(file) else { continue };
+        let exec: Vec<_> = unit.assignments.iter().filter(|a| a.key.starts_with("Exec")).map(|a| a.range).collect();
+        for (_, e) in EffectiveUnit::new(&[unit]).value_errors() {
+            if exec.iter().any(|r| r.contains_range(e.range)) || e.message.starts_with("soft resource limit chosen higher") {
+                continue;
+            }
+            let d = ctx.diag(Span::new(file, e.range), format!("systemd: {}", e.message)).with_primary_label("ignored");
+            ctx.push(d);
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod boolean_misread;
 pub mod deprecated_option;
 pub mod duplicate_option;
 pub mod host_unknown;
+pub mod include_not_found;
 pub mod indented_key_continues_value;
 pub mod inline_comment_in_value;
 pub mod invalid_value;
@@ -27,6 +28,18 @@ pub(crate) fn odoo_confs<'a>(ctx: &Ctx<'a>) -> Vec<(FileId, &'a OdooConf)> {
 /// occurrences only (a repeated key is OL004's).
 pub(crate) fn option_entries(conf: &OdooConf) -> Vec<&Entry> {
     conf.items("options")
+}
+
+/// Whether a limits-file error is about the value of a `nofile` line (OL005 reports those;
+/// OL001 the rest).
+pub(crate) fn is_nofile_value_error(file: &crate::formats::limits::LimitsFile, e: &crate::formats::SyntaxError) -> bool {
+    use crate::formats::limits::{EntryKind, Item};
+    file.lines.iter().any(|l| {
+        matches!(
+            l.entry.as_ref().map(|x| &x.kind),
+            Some(EntryKind::Limit { item: Some(Item::Nofile), value_range, .. }) if value_range.contains_range(e.range)
+        )
+    })
 }
 
 /// Keys whose values are secrets and never printed.

@@ -1,6 +1,10 @@
 use crate::declare_rule;
-use crate::files::Syntax;
+use crate::diagnostic::Severity;
+use crate::files::{FileKind, Syntax};
 use crate::formats::SyntaxError;
+use crate::formats::postgresql::IncludeProblemKind;
+use crate::formats::systemd::UnitFile;
+use crate::formats::systemd::exec::parse_exec;
 use crate::rules::{Ctx, Rule, RuleMeta};
 use crate::source::{FileId, Span};
 
@@ -25,35 +29,98 @@ impl Rule for ParseError {
         for &file in &ctx.stack.files {
             let entry = ctx.files.get(file);
             let program = match entry.kind {
-                crate::files::FileKind::OdooConf => "Odoo (Python's configparser)",
-                crate::files::FileKind::Nginx => "nginx",
-                crate::files::FileKind::Postgresql => "PostgreSQL",
-                crate::files::FileKind::Limits => "pam_limits",
-                crate::files::FileKind::Systemd => "systemd",
-                crate::files::FileKind::Compose => "docker compose",
-                crate::files::FileKind::DotEnv => "docker compose",
+                FileKind::OdooConf => "Odoo (Python's configparser)",
+                FileKind::Nginx => "nginx",
+                FileKind::Postgresql => "PostgreSQL",
+                FileKind::Limits => "pam_limits",
+                FileKind::Systemd => "systemd",
+                FileKind::Compose => "docker compose",
+                FileKind::DotEnv => "docker compose",
             };
-            let tree_errors: &[SyntaxError] = match &entry.syntax {
-                Syntax::OdooConf(conf) => &conf.errors,
-                Syntax::Nginx(tree) => tree.errors(),
-                Syntax::Unparsed => &[],
-            };
-            for e in entry.errors.iter().chain(tree_errors) {
-                report(ctx, file, program, e);
+            for e in &entry.errors {
+                report(ctx, file, program, e, None);
             }
+            match &entry.syntax {
+                Syntax::OdooConf(conf) => conf.errors.iter().for_each(|e| report(ctx, file, program, e, None)),
+                Syntax::Nginx(tree) => tree.errors().iter().for_each(|e| report(ctx, file, program, e, None)),
+                Syntax::Postgresql(conf) => conf.errors.iter().for_each(|e| report(ctx, file, program, e, None)),
+                Syntax::Limits(limits) => limits
+                    .errors
+                    .iter()
+                    .filter(|e| !super::is_nofile_value_error(limits, e))
+                    .for_each(|e| report(ctx, file, program, e, None)),
+                Syntax::Systemd(unit) => systemd(ctx, file, unit),
+                Syntax::Unparsed => {}
+            }
+        }
+        postgresql_includes(ctx);
+    }
+}
+
+/// systemd refuses to load a unit only for a few errors: a bad section header, bytes that are
+/// not UTF-8, an over-long line (the parser stops there and sets `load_error`: the last error
+/// it recorded is that one), or a bad `Exec*=` command without the `-` prefix. Everything else
+/// it logs and ignores (an unknown key or section, a line without `=`, an assignment outside a
+/// section, an unknown escape kept as written): the unit loads without that line, so these
+/// are warnings. A command whose program is a template placeholder (`{{ODOO_DIR}}/odoo-bin`)
+/// is left alone: the file is rendered before systemd reads it.
+fn systemd(ctx: &mut Ctx, file: FileId, unit: &UnitFile) {
+    let fatal = if unit.load_error { unit.errors.len().checked_sub(1) } else { None };
+    for (i, e) in unit.errors.iter().enumerate() {
+        report(ctx, file, "systemd", e, (Some(i) != fatal).then_some(Severity::Warning));
+    }
+    for a in &unit.assignments {
+        if a.ignored.is_some() || !a.key.starts_with("Exec") || a.value.is_empty() || unit.section_name(a) != Some("Service") {
+            continue;
+        }
+        let line = parse_exec(&a.value);
+        let last = line.errors.len().checked_sub(1);
+        let text = &ctx.files.source(file).text;
+        for (i, e) in line.errors.iter().enumerate() {
+            let at = e.range.of(text);
+            if at.contains("{{") || at.contains("{%") {
+                continue; // a template placeholder, filled in before systemd reads the file
+            }
+            let refused = line.fatal && Some(i) == last;
+            report(ctx, file, "systemd", e, (!refused).then_some(Severity::Warning));
         }
     }
 }
 
-fn report(ctx: &mut Ctx, file: FileId, program: &str, e: &SyntaxError) {
-    let mut d = ctx
-        .diag(Span::new(file, e.range), format!("{program} cannot read this file: {}", e.message))
-        .with_primary_label(e.label.clone().unwrap_or_default());
+/// Include directives PostgreSQL cannot follow for another reason than a missing target
+/// (OL006 reports those): a directory named by `include`, a loop, nesting deeper than 10, an
+/// empty name. PostgreSQL refuses to start.
+fn postgresql_includes(ctx: &mut Ctx) {
+    for pg in &ctx.stack.postgres {
+        for p in &pg.config.problems {
+            if matches!(
+                p.kind,
+                IncludeProblemKind::NotFound | IncludeProblemKind::DirNotFound | IncludeProblemKind::SkippedMissing
+            ) {
+                continue;
+            }
+            let Some(file) = pg.id(p.file) else { continue };
+            let mut e = SyntaxError::new(p.range, p.message.clone());
+            e.help = p.help.clone();
+            report(ctx, file, "PostgreSQL", &e, None);
+        }
+    }
+}
+
+fn report(ctx: &mut Ctx, file: FileId, program: &str, e: &SyntaxError, severity: Option<Severity>) {
+    let message = match severity {
+        Some(_) => format!("{program} reads this file but ignores a part of it: {}", e.message),
+        None => format!("{program} cannot read this file: {}", e.message),
+    };
+    let mut d = ctx.diag(Span::new(file, e.range), message).with_primary_label(e.label.clone().unwrap_or_default());
     for (range, label) in &e.related {
         d = d.with_label(Span::new(file, *range), label.clone());
     }
     if let Some(h) = &e.help {
         d = d.with_help(h.clone());
+    }
+    if let Some(s) = severity {
+        d = d.with_severity(s);
     }
     ctx.push(d);
 }

@@ -35,7 +35,13 @@ impl Rule for MemoryOvercommit {
             return;
         }
         let Some((span, _)) = odoo.place(ctx.files, "workers") else { return };
-        let pg_part = if pg.0 > 0 { format!(" + PostgreSQL {pg}") } else { String::new() };
+        // PostgreSQL's share, with what it is made of (the server that shares the budget).
+        let share = ctx.stack.postgres_share.and(ctx.stack.postgres.first()).and_then(|m| m.share().map(|s| (m, s)));
+        let pg_part = match &share {
+            Some((_, s)) => format!(" + PostgreSQL {pg} ({})", s.describe()),
+            None if pg.0 > 0 => format!(" + PostgreSQL {pg}"),
+            None => String::new(),
+        };
         let mut d = ctx
             .diag(
                 span,
@@ -48,6 +54,11 @@ impl Rule for MemoryOvercommit {
             )
             .with_primary_label(format!("{} processes", p.total()))
             .with_note("Odoo's deployment guide: RAM ≈ processes × (0.8 × 150 MB light requests + 0.2 × 1 GB heavy ones)");
+        if let Some((m, _)) = &share
+            && let Some((span, _)) = m.place(ctx.files, "shared_buffers")
+        {
+            d = d.with_label(span, format!("PostgreSQL on the same host: {pg}"));
+        }
         if !p.threaded {
             let room = memory.value.0.saturating_sub(pg.0) / PROCESS_ESTIMATE.0;
             let target = room.saturating_sub(p.cron + p.gevent);

@@ -2,3 +2,4 @@
 
 pub mod cpu_limit_not_below_real;
 pub mod cron_time_unbounded;
+pub mod stop_grace_too_short;
