@@ -292,3 +292,90 @@ fn format_secs(mut t: u64) -> String {
     }
     if out.is_empty() { "0".into() } else { out.join(" ") }
 }
+
+/// Every nginx file a fix changes is accepted by the real `nginx -t` (wrapped at the level its
+/// content calls for, in a sandbox prefix; see `odoo_lint::formats::nginx::nginx_t`), when the
+/// original was; and the fix leaves no syntax error behind.
+#[test]
+fn fixed_nginx_files_pass_nginx_t() {
+    use odoo_lint::formats::nginx::{self as ngx, model::RootContext, nginx_t::Nginx};
+    let Some(nginx) = common::require_program("nginx", &[PathBuf::from("/usr/sbin/nginx")]).map(|path| {
+        let _ = path;
+        Nginx::locate().expect("nginx found")
+    }) else {
+        return;
+    };
+    let mut checked = 0;
+    for case in cases() {
+        let (_, fixes) = fixed(&case);
+        for f in fixes.iter().filter(|f| f.kind == FileKind::Nginx) {
+            let text = String::from_utf8(f.fixed.clone()).expect("fixtures are UTF-8");
+            let tree = ngx::parse(&text);
+            assert!(tree.errors().is_empty(), "{}: the fix left syntax errors: {:?}", f.display, tree.errors());
+            let level = level_of(&text);
+            let (before, _) = nginx.test_config(&String::from_utf8_lossy(&f.original), level, &[]).unwrap();
+            let (after, copy) = nginx.test_config(&text, level, &[]).unwrap();
+            if before.ok {
+                assert!(after.ok, "{}: nginx -t refuses the fixed file:\n{}\n---\n{copy}", f.display, after.stderr);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} fixed nginx files were checked");
+
+    /// The level a file's content is written for (as the model reads it).
+    fn level_of(text: &str) -> RootContext {
+        let t = text.trim_start();
+        if t.contains("http {") || t.contains("events {") {
+            RootContext::Main
+        } else if t.contains("server {") || t.contains("upstream ") || t.contains("map ") {
+            RootContext::Http
+        } else {
+            RootContext::Server
+        }
+    }
+}
+
+/// Every odoo.conf a fix changes is read by Python's configparser (as Odoo reads it), and holds
+/// the value our parser reads for every key.
+#[test]
+fn fixed_odoo_confs_read_in_configparser() {
+    let Some(python) = common::python3() else { return };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/configparser_dump.py");
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    let mut ours = Vec::new();
+    for case in cases() {
+        let (_, fixes) = fixed(&case);
+        for f in fixes.iter().filter(|f| f.kind == FileKind::OdooConf) {
+            let p = dir.path().join(format!("{}.conf", paths.len()));
+            std::fs::write(&p, &f.fixed).unwrap();
+            let src = SourceFile::new(&p, f.fixed.clone());
+            let conf = odoo_lint::formats::odoo_conf::parse(&src);
+            assert!(
+                conf.python_accepts()
+                    || !odoo_lint::formats::odoo_conf::parse(&SourceFile::new(&p, f.original.clone())).python_accepts(),
+                "{}: fixed file is not valid",
+                f.display
+            );
+            let items: Vec<(String, String)> = conf.items("options").iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+            ours.push((f.display.clone(), conf.python_accepts(), items));
+            paths.push(p);
+        }
+    }
+    assert!(paths.len() >= 20, "only {} fixed odoo.conf files", paths.len());
+    let out = std::process::Command::new(python).arg(script).args(&paths).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (line, (display, accepted, items)) in String::from_utf8(out.stdout).unwrap().lines().zip(&ours) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if !accepted {
+            assert!(v.get("error").is_some(), "{display}: Python reads a file we find broken");
+            continue;
+        }
+        let theirs: Vec<(String, String)> = v["sections"]["options"]
+            .as_array()
+            .map(|a| a.iter().map(|kv| (kv[0].as_str().unwrap().to_string(), kv[1].as_str().unwrap().to_string())).collect())
+            .unwrap_or_default();
+        assert_eq!(&theirs, items, "{display}: Python reads the fixed [options] differently");
+    }
+}

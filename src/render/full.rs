@@ -136,7 +136,7 @@ fn part<'a>(files: &'a FileSet, d: &Diagnostic, file: FileId, primary: bool) -> 
         let help = if help_lines.is_empty() { None } else { Some(help_lines.join("\n")) };
         (d.message.clone(), Some(format!("{}({})", d.code, d.name)), severity(d.severity), help)
     } else {
-        (format!("{} continues in {}", d.code, src.display), None, miette::Severity::Advice, None)
+        (format!("and in {}", src.display), None, miette::Severity::Advice, None)
     };
     Part {
         message,
@@ -163,13 +163,22 @@ pub fn render(files: &FileSet, d: &Diagnostic, style: Style) -> String {
     for other in d.files().into_iter().skip(1) {
         main.related.push(part(files, d, other, false));
     }
+    // miette prints help before related blocks: move it after the last one, so a cross-file
+    // finding reads snippet, snippet, help.
+    if let Some(last) = main.related.last_mut() {
+        last.help = main.help.take();
+    }
     let theme = match (style.unicode, style.color) {
         (true, true) => GraphicalTheme::unicode(),
         (true, false) => GraphicalTheme::unicode_nocolor(),
         (false, true) => GraphicalTheme::ascii(),
         (false, false) => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false).with_context_lines(1);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     if handler.render_report(&mut out, &main).is_err() {
         // miette could not read a span: fall back to one plain line rather than losing the finding

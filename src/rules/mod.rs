@@ -17,6 +17,7 @@ pub mod input;
 pub mod memory;
 pub mod modules;
 pub mod os_limits;
+pub mod proxy;
 pub mod security;
 pub mod timeouts;
 pub mod workers;
@@ -173,6 +174,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &memory::ram_per_worker_low::RamPerWorkerLow,
     &memory::memory_limits_threaded::MemoryLimitsThreaded,
     &memory::soft_limit_exceeds_budget::SoftLimitExceedsBudget,
+    &timeouts::proxy_timeout_below_odoo::ProxyTimeoutBelowOdoo,
     &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
     &timeouts::cron_time_unbounded::CronTimeUnbounded,
     &timeouts::stop_grace_too_short::StopGraceTooShort,
@@ -191,6 +193,17 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &modules::queue_job_channels_exceed_workers::QueueJobChannelsExceedWorkers,
     &modules::queue_job_needs_workers::QueueJobNeedsWorkers,
     &modules::queue_job_port_unreachable::QueueJobPortUnreachable,
+    &proxy::upstream_port_mismatch::UpstreamPortMismatch,
+    &proxy::websocket_route_missing::WebsocketRouteMissing,
+    &proxy::websocket_upgrade_missing::WebsocketUpgradeMissing,
+    &proxy::websocket_to_http_port::WebsocketToHttpPort,
+    &proxy::proxy_mode_off::ProxyModeOff,
+    &proxy::forwarded_host_missing::ForwardedHostMissing,
+    &proxy::upload_size_too_small::UploadSizeTooSmall,
+    &proxy::port_collision::PortCollision,
+    &proxy::longpolling_route_obsolete::LongpollingRouteObsolete,
+    &proxy::websocket_to_idle_port::WebsocketToIdlePort,
+    &proxy::forwarded_headers_incomplete::ForwardedHeadersIncomplete,
     &security::admin_password_weak::AdminPasswordWeak,
     &security::database_manager_exposed::DatabaseManagerExposed,
     &security::dbfilter_missing::DbfilterMissing,

@@ -2,4 +2,5 @@
 
 pub mod cpu_limit_not_below_real;
 pub mod cron_time_unbounded;
+pub mod proxy_timeout_below_odoo;
 pub mod stop_grace_too_short;
