@@ -11,7 +11,7 @@ use crate::render::{self, full::Style};
 use crate::rules::{REGISTRY, Symptom};
 use crate::units::parse_human_bytes;
 use crate::workspace::{self, Inputs};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +42,13 @@ pub enum Command {
         /// A code (OL301) or name (proxy-timeout-below-odoo)
         code: String,
     },
+    /// Print a shell completion script (e.g. `odoo-lint completions bash > /etc/bash_completion.d/odoo-lint`)
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output (`odoo-lint man | man -l -`)
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -52,6 +59,23 @@ pub enum Format {
     Concise,
     /// One JSON object
     Json,
+    /// One JSON object per finding, one per line (the fields of a `json` finding)
+    JsonLines,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (workflow commands)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failing test case per finding
+    Junit,
+}
+
+impl Format {
+    /// Formats that print one document (no summary line on standard output).
+    pub fn is_document(self) -> bool {
+        !matches!(self, Format::Full | Format::Concise | Format::Github)
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -122,6 +146,14 @@ pub struct CheckArgs {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// Count findings by rule instead of listing them (a table; JSON with --format json or json-lines)
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
+
+    /// Write the report to FILE instead of standard output (the summary still goes to standard error)
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "diff")]
+    pub output_file: Option<PathBuf>,
+
     /// Print the fixes as a unified diff instead of applying them (exit 1 if there is one)
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
@@ -164,7 +196,7 @@ pub fn main() -> ExitCode {
         );
     }));
     match std::panic::catch_unwind(|| {
-        let cli = match Cli::try_parse() {
+        let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
             Ok(c) => c,
             Err(e) => {
                 let code = if e.use_stderr() { 2 } else { 0 };
@@ -179,6 +211,39 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The command line as clap sees it, with `--version` also saying how many rules this build
+/// has (used by the parser, `completions` and `man`).
+pub fn command() -> clap::Command {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version = VERSION.get_or_init(|| format!("{} ({} rules)", env!("CARGO_PKG_VERSION"), REGISTRY.len()));
+    Cli::command().version(version.as_str())
+}
+
+/// The manual page (roff): the command's page, then a section per subcommand with its
+/// synopsis and options, so that `man odoo-lint` documents the flags of `check` too.
+fn manual() -> std::io::Result<String> {
+    let mut cmd = command();
+    cmd.build();
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).source(format!("odoo-lint {}", env!("CARGO_PKG_VERSION"))).render(&mut buf)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let man = clap_mangen::Man::new(sub.clone());
+        let mut part = Vec::new();
+        man.render_synopsis_section(&mut part)?;
+        man.render_options_section(&mut part)?;
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default().replace('\\', "\\\\").replace('-', "\\-");
+        buf.extend_from_slice(format!(".SH \"ODOO\\-LINT {}\"\n{about}\n", sub.get_name().to_uppercase()).as_bytes());
+        // the subcommand's sections become subsections of its own
+        buf.extend_from_slice(
+            String::from_utf8_lossy(&part)
+                .replace(".SH SYNOPSIS", ".SS Synopsis")
+                .replace(".SH OPTIONS", ".SS Options")
+                .as_bytes(),
+        );
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("odoo-lint: {message}");
     ExitCode::from(2)
@@ -189,6 +254,19 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
         Command::Rule { code } => rule(&code),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut command(), "odoo-lint", &mut buf);
+            out(&String::from_utf8_lossy(&buf));
+            ExitCode::SUCCESS
+        }
+        Command::Man => match manual() {
+            Ok(page) => {
+                out(&page);
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(format!("could not render the manual page: {e}")),
+        },
     }
 }
 
@@ -199,6 +277,11 @@ fn out(s: &str) {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if args.statistics && matches!(args.format, Format::Sarif | Format::Gitlab | Format::Junit) {
+        return usage_error(
+            "--statistics prints a table, or JSON with --format json or json-lines; it has no sarif, gitlab or junit form",
+        );
+    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let config = if args.isolated {
         Config::default()
@@ -279,7 +362,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            args.output_file.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     if args.diff || args.fix {
         return fix_or_diff(&args, &inputs, &config, &selection, fail_on, color);
@@ -292,8 +379,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return no_files(&inputs, &ws);
     }
     let diags = lint::lint(&ws.files, &ws.stacks, &selection);
-    report(&args, &ws, &diags, color, None);
-    if !ws.errors.is_empty() {
+    if !report(&args, &ws, &diags, color, None) || !ws.errors.is_empty() {
         return ExitCode::from(2);
     }
     exit_code(&diags, fail_on)
@@ -309,8 +395,11 @@ fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Prints the findings in the chosen format, with the summary line.
-fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], color: bool, fixed_line: Option<String>) {
+/// Prints the findings (or, with `--statistics`, their counts by rule) in the chosen format:
+/// text formats end with the summary line, machine formats print one document. With
+/// `--output-file` the report goes to the file and the summary to standard error. Returns
+/// false when the file could not be written.
+fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], color: bool, fixed_line: Option<String>) -> bool {
     let counts = lint::count(diags);
     let width = if std::io::stdout().is_terminal() { terminal_width().unwrap_or(100) } else { 100 };
     let mut summary = render::summary(counts, ws.stacks.len(), ws.files.len());
@@ -318,32 +407,66 @@ fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], col
         summary = format!("{f}; {summary}");
     }
     let mut text = String::new();
-    match args.format {
-        Format::Full => {
-            let style = Style { color, unicode: true, width };
-            for d in diags {
-                text.push_str(&render::full::render(&ws.files, d, style));
+    if args.statistics {
+        let stats = render::statistics::collect(diags);
+        text = match args.format {
+            Format::Json => render::statistics::json(&stats, counts, ws.stacks.len(), ws.files.len()) + "\n",
+            Format::JsonLines => render::statistics::json_lines(&stats),
+            _ => render::statistics::table(&stats),
+        };
+    } else {
+        match args.format {
+            Format::Full => {
+                let style = Style { color, unicode: true, width };
+                for d in diags {
+                    text.push_str(&render::full::render(&ws.files, d, style));
+                    text.push('\n');
+                }
+            }
+            Format::Concise => {
+                for d in diags {
+                    text.push_str(&render::concise::render(&ws.files, d));
+                    text.push('\n');
+                }
+            }
+            Format::Github => text = render::github::render(&ws.files, diags),
+            Format::Json => {
+                text = render::json::render(&ws.files, diags, counts, ws.stacks.len(), ws.files.len());
                 text.push('\n');
             }
-        }
-        Format::Concise => {
-            for d in diags {
-                text.push_str(&render::concise::render(&ws.files, d));
-                text.push('\n');
-            }
-        }
-        Format::Json => {
-            text = render::json::render(&ws.files, diags, counts, ws.stacks.len(), ws.files.len());
-            text.push('\n');
-            out(&text);
-            return;
+            Format::JsonLines => text = render::json_lines::render(&ws.files, diags),
+            Format::Sarif => text = render::sarif::render(&ws.files, diags) + "\n",
+            Format::Gitlab => text = render::gitlab::render(&ws.files, diags) + "\n",
+            Format::Junit => text = render::junit::render(&ws.files, diags) + "\n",
         }
     }
-    if !args.quiet {
+    let document = args.format.is_document();
+    if !document && !args.quiet {
         text.push_str(&summary);
         text.push('\n');
     }
-    out(&text);
+    let Some(path) = &args.output_file else {
+        out(&text);
+        return true;
+    };
+    // An existing file is replaced atomically (mode and owner kept); a new one is created.
+    let written = if path.exists() {
+        crate::fix::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+    } else {
+        std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    match written {
+        Ok(()) => {
+            if !args.quiet {
+                eprintln!("{summary}");
+            }
+            true
+        }
+        Err(e) => {
+            eprintln!("odoo-lint: could not write the report: {e}");
+            false
+        }
+    }
 }
 
 fn fix_or_diff(
@@ -412,8 +535,8 @@ fn fix_or_diff(
             codes.join(", ")
         ))
     };
-    report(args, &fixed.workspace, &fixed.remaining, color, line);
-    if failed || !fixed.workspace.errors.is_empty() {
+    let reported = report(args, &fixed.workspace, &fixed.remaining, color, line);
+    if failed || !reported || !fixed.workspace.errors.is_empty() {
         return ExitCode::from(2);
     }
     if args.exit_non_zero_on_fix && !fixed.files.is_empty() {

@@ -21,8 +21,9 @@ struct Output<'a> {
     summary: Summary,
 }
 
+/// One diagnostic as `--format json` (and `json-lines`) prints it.
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     code: &'a str,
     name: &'a str,
     severity: &'a str,
@@ -63,8 +64,9 @@ struct JsonEdit<'a> {
     replacement: &'a str,
 }
 
+/// The `summary` object (also in `--statistics --format json`).
 #[derive(Serialize)]
-struct Summary {
+pub(crate) struct Summary {
     files: usize,
     stacks: usize,
     errors: usize,
@@ -73,69 +75,64 @@ struct Summary {
     fixable: usize,
 }
 
+impl Summary {
+    pub(crate) fn new(counts: Counts, stacks: usize, files: usize) -> Summary {
+        Summary { files, stacks, errors: counts.errors, warnings: counts.warnings, infos: counts.infos, fixable: counts.fixable }
+    }
+}
+
+/// A diagnostic in the documented shape above.
+pub(crate) fn diagnostic<'a>(files: &'a FileSet, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let src = files.source(d.primary.span.file);
+    let start = src.line_col(d.primary.span.range.start as usize);
+    let end = src.line_col(d.primary.span.range.end as usize);
+    JsonDiagnostic {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        path: &src.display,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        labels: d
+            .labels()
+            .map(|l| {
+                let s = files.source(l.span.file);
+                let a = s.line_col(l.span.range.start as usize);
+                let b = s.line_col(l.span.range.end as usize);
+                JsonLabel {
+                    path: &s.display,
+                    line: a.line,
+                    column: a.column,
+                    end_line: b.line,
+                    end_column: b.column,
+                    message: &l.message,
+                }
+            })
+            .collect(),
+        help: d.help.as_deref(),
+        notes: &d.notes,
+        fix: d.fix.as_ref().map(|f| JsonFix {
+            applicability: f.applicability.as_str(),
+            title: &f.title,
+            edits: f
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    path: &files.source(e.file).display,
+                    start: e.range.start,
+                    end: e.range.end,
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+    }
+}
+
 pub fn render(files: &FileSet, diags: &[Diagnostic], counts: Counts, stacks: usize, file_count: usize) -> String {
-    let diagnostics = diags
-        .iter()
-        .map(|d| {
-            let src = files.source(d.primary.span.file);
-            let start = src.line_col(d.primary.span.range.start as usize);
-            let end = src.line_col(d.primary.span.range.end as usize);
-            JsonDiagnostic {
-                code: d.code,
-                name: d.name,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                path: &src.display,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                labels: d
-                    .labels()
-                    .map(|l| {
-                        let s = files.source(l.span.file);
-                        let a = s.line_col(l.span.range.start as usize);
-                        let b = s.line_col(l.span.range.end as usize);
-                        JsonLabel {
-                            path: &s.display,
-                            line: a.line,
-                            column: a.column,
-                            end_line: b.line,
-                            end_column: b.column,
-                            message: &l.message,
-                        }
-                    })
-                    .collect(),
-                help: d.help.as_deref(),
-                notes: &d.notes,
-                fix: d.fix.as_ref().map(|f| JsonFix {
-                    applicability: f.applicability.as_str(),
-                    title: &f.title,
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            path: &files.source(e.file).display,
-                            start: e.range.start,
-                            end: e.range.end,
-                            replacement: &e.replacement,
-                        })
-                        .collect(),
-                }),
-            }
-        })
-        .collect();
-    let out = Output {
-        version: 1,
-        diagnostics,
-        summary: Summary {
-            files: file_count,
-            stacks,
-            errors: counts.errors,
-            warnings: counts.warnings,
-            infos: counts.infos,
-            fixable: counts.fixable,
-        },
-    };
+    let diagnostics = diags.iter().map(|d| diagnostic(files, d)).collect();
+    let out = Output { version: 1, diagnostics, summary: Summary::new(counts, stacks, file_count) };
     serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

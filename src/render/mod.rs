@@ -1,10 +1,33 @@
 //! Output formats: one module per format.
+//!
+//! Text formats (`full`, `concise`, `github`) end with the summary line; machine formats
+//! (`json`, `json-lines`, `sarif`, `gitlab`, `junit`) print one document and nothing else.
 
 pub mod concise;
+pub mod fingerprint;
 pub mod full;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod sarif;
+pub mod statistics;
 
 use crate::lint::Counts;
+use crate::rules::RuleMeta;
+
+/// The project's home page (SARIF `informationUri`).
+pub const HOMEPAGE: &str = "https://github.com/odoo-lint/odoo-lint";
+
+/// Where the rule docs are published: `{RULE_DOCS_URL}OL202-memory-overcommit.md`. One
+/// constant, so that moving the docs changes one line.
+pub const RULE_DOCS_URL: &str = "https://github.com/odoo-lint/odoo-lint/blob/main/rules/";
+
+/// The published documentation of a rule.
+pub fn rule_doc_url(meta: &RuleMeta) -> String {
+    format!("{RULE_DOCS_URL}{}-{}.md", meta.code, meta.name)
+}
 
 /// `1 file`, `2 files`.
 pub fn plural(n: usize, word: &str) -> String {
@@ -29,4 +52,24 @@ pub fn summary(counts: Counts, stacks: usize, files: usize) -> String {
         line.push_str(&format!("; {} fixable", counts.fixable));
     }
     line
+}
+
+/// A finding's help, notes and fix title as `help:`/`note:`/`fix` lines, for formats that
+/// carry one block of text per finding (github, junit).
+pub fn details(d: &crate::diagnostic::Diagnostic) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(h) = &d.help {
+        lines.push(format!("help: {h}"));
+    }
+    for n in &d.notes {
+        lines.push(format!("note: {n}"));
+    }
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "--fix",
+            crate::diagnostic::Applicability::Unsafe => "--fix --unsafe-fixes",
+        };
+        lines.push(format!("fix ({}, `{how}`): {}", fix.applicability.as_str(), fix.title));
+    }
+    lines
 }
