@@ -22,6 +22,47 @@ impl Rule for IncludeNotFound {
 
     fn check(&self, ctx: &mut Ctx) {
         postgresql(ctx);
+        nginx(ctx);
+    }
+}
+
+/// nginx `include`: relative paths resolve against nginx's prefix (for a checkout, also the
+/// including file's directory and the prefix the checkout implies); stock files that every
+/// distribution ships (`mime.types`, `proxy_params`, …) are assumed present.
+fn nginx(ctx: &mut Ctx) {
+    use crate::formats::nginx::include::IncludeProblem;
+    let mut seen = Vec::new();
+    for config in &ctx.stack.nginx {
+        for p in &config.graph.problems {
+            let d = match p {
+                IncludeProblem::Missing { file, range, pattern, tried, .. } => {
+                    let tried: Vec<String> = tried.iter().take(4).map(|t| crate::source::display_path(t)).collect();
+                    ctx.diag(Span::new(*file, *range), format!("`include {pattern}` names a file that is not there: nginx refuses to start (open() failed)"))
+                        .with_primary_label("not found")
+                        .with_help(format!(
+                            "looked for {}; if it exists on the server, give it to odoo-lint too so that its directives are checked",
+                            tried.join(", ")
+                        ))
+                }
+                IncludeProblem::Unreadable { file, range, path, error, .. } => ctx
+                    .diag(Span::new(*file, *range), format!("`{}` could not be read ({error}): nginx would fail the same way", crate::source::display_path(path)))
+                    .with_primary_label("unreadable"),
+                IncludeProblem::Cycle { file, range, chain, .. } => {
+                    let names: Vec<String> = chain.iter().map(|f| ctx.files.source(*f).display.clone()).collect();
+                    ctx.diag(
+                        Span::new(*file, *range),
+                        format!("this include leads back to itself ({}): nginx recurses until it runs out of open files and refuses to start", names.join(" → ")),
+                    )
+                    .with_primary_label("include cycle")
+                }
+                _ => continue,
+            };
+            let key = (d.primary.span, d.message.clone());
+            if !seen.contains(&key) {
+                seen.push(key);
+                ctx.push(d);
+            }
+        }
     }
 }
 
