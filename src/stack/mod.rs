@@ -63,6 +63,13 @@ impl Stack {
         })
     }
 
+    /// Whether the stack says how its Odoo runs: an odoo.conf, or an Odoo systemd unit (or,
+    /// with compose, an Odoo service). Without one, rules that compare with Odoo's settings
+    /// stay silent rather than compare with defaults nobody chose.
+    pub fn has_odoo(&self) -> bool {
+        self.odoo.conf.is_some() || self.system.odoo_units().next().is_some()
+    }
+
     /// Whether a proxy fronts Odoo in this stack.
     pub fn behind_proxy(&self, _fs: &FileSet) -> bool {
         !self.routes.is_empty()

@@ -37,15 +37,24 @@ fn nginx(ctx: &mut Ctx) {
             let d = match p {
                 IncludeProblem::Missing { file, range, pattern, tried, .. } => {
                     let tried: Vec<String> = tried.iter().take(4).map(|t| crate::source::display_path(t)).collect();
-                    ctx.diag(Span::new(*file, *range), format!("`include {pattern}` names a file that is not there: nginx refuses to start (open() failed)"))
-                        .with_primary_label("not found")
-                        .with_help(format!(
-                            "looked for {}; if it exists on the server, give it to odoo-lint too so that its directives are checked",
-                            tried.join(", ")
-                        ))
+                    ctx.diag(
+                        Span::new(*file, *range),
+                        format!("`include {pattern}` names a file that is not there: nginx refuses to start (open() failed)"),
+                    )
+                    .with_primary_label("not found")
+                    .with_help(format!(
+                        "looked for {}; if it exists on the server, give it to odoo-lint too so that its directives are checked",
+                        tried.join(", ")
+                    ))
                 }
                 IncludeProblem::Unreadable { file, range, path, error, .. } => ctx
-                    .diag(Span::new(*file, *range), format!("`{}` could not be read ({error}): nginx would fail the same way", crate::source::display_path(path)))
+                    .diag(
+                        Span::new(*file, *range),
+                        format!(
+                            "`{}` could not be read ({error}): nginx would fail the same way",
+                            crate::source::display_path(path)
+                        ),
+                    )
                     .with_primary_label("unreadable"),
                 IncludeProblem::Cycle { file, range, chain, .. } => {
                     let names: Vec<String> = chain.iter().map(|f| ctx.files.source(*f).display.clone()).collect();

@@ -21,8 +21,11 @@ impl Rule for PortCollision {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
+        if !stack.has_odoo() {
+            return;
+        }
         let odoo = &stack.odoo;
-        if odoo.conf.is_none() || !odoo.prefork() {
+        if !odoo.prefork() {
             return;
         }
         let http = http_port(stack);

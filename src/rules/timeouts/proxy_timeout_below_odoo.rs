@@ -42,6 +42,9 @@ impl Rule for ProxyTimeoutBelowOdoo {
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
         let odoo = &stack.odoo;
+        if !stack.has_odoo() {
+            return;
+        }
         let Some(real) = odoo.int("limit_time_real") else { return };
         if real.value <= 0 {
             return;
