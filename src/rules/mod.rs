@@ -188,6 +188,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &os_limits::nofile_soft_above_hard::NofileSoftAboveHard,
     &os_limits::limits_conf_not_applied::LimitsConfNotApplied,
     &os_limits::inotify_watches_low::InotifyWatchesLow,
+    &os_limits::nginx_connections_above_nofile::NginxConnectionsAboveNofile,
     &modules::queue_job_not_loaded::QueueJobNotLoaded,
     &modules::server_wide_web_missing::ServerWideWebMissing,
     &modules::queue_job_channels_exceed_workers::QueueJobChannelsExceedWorkers,
