@@ -45,7 +45,8 @@ impl Rule for SoftLimitExceedsBudget {
         } else {
             soft.value
         };
-        let total = (p.http + p.cron) * soft.value as u64 + p.gevent * gevent_soft as u64;
+        let total =
+            (p.http + p.cron).saturating_mul(soft.value as u64).saturating_add(p.gevent.saturating_mul(gevent_soft as u64));
         let available = memory.value.0.saturating_sub(ctx.stack.postgres_share.map(|b| b.0).unwrap_or(0));
         if total <= available {
             return;
@@ -72,7 +73,7 @@ impl Rule for SoftLimitExceedsBudget {
         let per = available / p.total().max(1) / (64 * MIB) * (64 * MIB);
         if per >= SOFT_FLOOR {
             let mut edits = odoo.set_edits(ctx.files, "limit_memory_soft", &per.to_string()).unwrap_or_default();
-            let hard = per + per / 4;
+            let hard = per.saturating_add(per / 4);
             if odoo.int("limit_memory_hard").is_some_and(|h| (h.value as u64) <= per) {
                 edits.extend(odoo.set_edits(ctx.files, "limit_memory_hard", &hard.to_string()).unwrap_or_default());
             }

@@ -49,7 +49,7 @@ impl Rule for NginxConnectionsAboveNofile {
             let wc_node = find(model, Some("events"), "worker_connections");
             let connections =
                 wc_node.and_then(|n| model.node(n).args.first()?.parse::<u64>().ok()).unwrap_or(DEFAULT_WORKER_CONNECTIONS);
-            let needed = connections * 2;
+            let needed = connections.saturating_mul(2);
             let rlimit_node = find(model, None, "worker_rlimit_nofile");
             let (limit, from) = match rlimit_node.and_then(|n| model.node(n).args.first()?.parse::<u64>().ok()) {
                 Some(v) => (v, "`worker_rlimit_nofile`".to_string()),

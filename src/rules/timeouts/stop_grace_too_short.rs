@@ -51,7 +51,7 @@ fn systemd(ctx: &mut Ctx) {
         }) else {
             continue;
         };
-        if stop_ms.0 >= real_secs * 1000 {
+        if stop_ms.0 >= real_secs.saturating_mul(1000) {
             continue;
         }
         let shown = format!("{} s", stop_ms.as_secs_f64());
