@@ -164,6 +164,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &input::host_unknown::HostUnknown,
     &input::options_section_missing::OptionsSectionMissing,
     &input::indented_key_continues_value::IndentedKeyContinuesValue,
+    &input::ignored_line::IgnoredLine,
     &workers::workers_disabled::WorkersDisabled,
     &workers::workers_exceed_cpu::WorkersExceedCpu,
     &workers::workers_underuse_cpu::WorkersUnderuseCpu,
