@@ -100,6 +100,7 @@ pub struct SourceFile {
     /// Ranges holding secrets (passwords), masked whenever the text is shown.
     pub secrets: Vec<TextRange>,
     line_starts: Vec<u32>,
+    newline: &'static str,
 }
 
 impl fmt::Debug for SourceFile {
@@ -115,7 +116,8 @@ impl SourceFile {
         let (text, invalid) = placeholder_text(&bytes);
         let line_starts = line_starts(text.as_bytes());
         let secrets = crate::secrets::url_passwords(&text);
-        SourceFile { path, display, bytes, text, invalid, secrets, line_starts }
+        let newline = newline_of(text.as_bytes());
+        SourceFile { path, display, bytes, text, invalid, secrets, line_starts, newline }
     }
 
     /// A source that does not live on disk (tests, generated text).
@@ -183,10 +185,7 @@ impl SourceFile {
 
     /// The line terminator this file mostly uses (for inserted lines).
     pub fn newline(&self) -> &'static str {
-        let b = self.text.as_bytes();
-        let lf = memcount(b, b'\n');
-        let crlf = b.windows(2).filter(|w| w == b"\r\n").count();
-        if lf > 0 && crlf * 2 > lf { "\r\n" } else { "\n" }
+        self.newline
     }
 
     /// Whether the file ends with a line terminator (or is empty).
@@ -222,8 +221,11 @@ impl SourceFile {
     }
 }
 
-fn memcount(b: &[u8], needle: u8) -> usize {
-    b.iter().filter(|&&c| c == needle).count()
+/// `\r\n` when most line breaks are CRLF, else `\n`.
+fn newline_of(b: &[u8]) -> &'static str {
+    let lf = b.iter().filter(|&&c| c == b'\n').count();
+    let crlf = b.windows(2).filter(|w| w == b"\r\n").count();
+    if lf > 0 && crlf * 2 > lf { "\r\n" } else { "\n" }
 }
 
 /// Line starts: after every `\n`, and after a `\r` not followed by `\n` (old Mac endings,
