@@ -555,6 +555,104 @@ fn join_label(label: &str, rel: &Path) -> String {
     if label == "." || label.is_empty() { rel } else { format!("{}/{rel}", label.trim_end_matches('/')) }
 }
 
+/// The live configuration of an Odoo server, as `check --system` reads it, under `root` (`/`
+/// on the server itself, a copied tree with `--root`): Odoo's configuration
+/// (`/etc/odoo/*.conf`, `/etc/odoo*.conf` such as `/etc/odoo-server.conf`), nginx's main file
+/// (its includes, `sites-enabled/` among them, are followed from it) and the sites and
+/// `conf.d` files it may not include, each cluster's `postgresql.conf` under
+/// `/etc/postgresql/*/main/` (its `include_dir` is followed from it), pam_limits'
+/// `limits.conf` and `limits.d/*.conf`, and the systemd units of Odoo, nginx and PostgreSQL
+/// with their drop-ins, from `/etc/systemd/system` and `/lib/systemd/system` (and
+/// `/usr/lib/systemd/system`). Paths that do not exist are left out.
+pub fn system_paths(root: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut add = |p: PathBuf| {
+        if p.is_file() && !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    let etc = root.join("etc");
+    for p in list(&etc.join("odoo")) {
+        if p.extension().is_some_and(|e| e == "conf" || e == "cfg") {
+            add(p);
+        }
+    }
+    for p in list(&etc) {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if (name.starts_with("odoo") || name.starts_with("openerp")) && name.ends_with(".conf") {
+            add(p);
+        }
+    }
+    add(etc.join("nginx/nginx.conf"));
+    for dir in ["nginx/sites-enabled", "nginx/conf.d"] {
+        for p in list(&etc.join(dir)) {
+            if dir.ends_with("sites-enabled") || p.extension().is_some_and(|e| e == "conf") {
+                add(p);
+            }
+        }
+    }
+    for version in list(&etc.join("postgresql")) {
+        add(version.join("main/postgresql.conf"));
+    }
+    add(etc.join("security/limits.conf"));
+    for p in list(&etc.join("security/limits.d")) {
+        if p.extension().is_some_and(|e| e == "conf") {
+            add(p);
+        }
+    }
+    for dir in ["etc/systemd/system", "lib/systemd/system", "usr/lib/systemd/system"] {
+        let dir = root.join(dir);
+        for p in list(&dir) {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Some(unit) = name.strip_suffix(".d")
+                && unit.ends_with(".service")
+                && is_stack_unit(&dir.join(unit), unit)
+            {
+                for d in list(&p) {
+                    if d.extension().is_some_and(|e| e == "conf") {
+                        add(d);
+                    }
+                }
+            } else if name.ends_with(".service") && is_stack_unit(&p, &name) {
+                add(p);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a unit is one of the stack's: named after Odoo, nginx or PostgreSQL, or (under
+/// any name) starting Odoo.
+fn is_stack_unit(path: &Path, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["odoo", "openerp", "nginx", "postgresql"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    std::fs::read(path).ok().filter(|b| b.len() < 256 * 1024).is_some_and(|b| {
+        let t = String::from_utf8_lossy(&b).to_ascii_lowercase();
+        t.lines().any(|l| l.trim_start().starts_with("execstart") && (l.contains("odoo") || l.contains("openerp")))
+    })
+}
+
+/// Whether `root` looks like an Odoo server: an Odoo configuration at one of the paths
+/// packages and install scripts use.
+pub fn is_odoo_server(root: &Path) -> bool {
+    let etc = root.join("etc");
+    list(&etc.join("odoo")).iter().any(|p| p.extension().is_some_and(|e| e == "conf"))
+        || list(&etc).iter().any(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            (name.starts_with("odoo") || name.starts_with("openerp")) && name.ends_with(".conf") && p.is_file()
+        })
+}
+
+/// The entries of a directory, sorted; nothing when it cannot be read.
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,6 +740,47 @@ mod tests {
         assert_eq!(stacks[0].files, vec![0, 1, 4]);
         assert_eq!(stacks[1].name, "envs/staging");
         assert_eq!(stacks[1].files, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn system_paths_of_a_copied_server() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let put = |p: &str, text: &str| {
+            let p = r.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("etc/odoo/odoo.conf", "[options]\n");
+        put("etc/odoo-server.conf", "[options]\n");
+        put("etc/nginx/nginx.conf", "events {}\n");
+        put("etc/nginx/sites-enabled/odoo", "server {}\n");
+        put("etc/nginx/conf.d/README", "x\n");
+        put("etc/postgresql/15/main/postgresql.conf", "max_connections = 100\n");
+        put("etc/security/limits.d/odoo.conf", "odoo soft nofile 65536\n");
+        put("etc/systemd/system/erp.service", "[Service]\nExecStart=/opt/odoo/odoo-bin -c /etc/odoo/odoo.conf\n");
+        put("etc/systemd/system/erp.service.d/limits.conf", "[Service]\nLimitNOFILE=65536\n");
+        put("etc/systemd/system/cron.service", "[Service]\nExecStart=/usr/sbin/cron\n");
+        put("lib/systemd/system/postgresql@.service", "[Service]\n");
+        put("lib/systemd/system/ssh.service", "[Service]\n");
+        let found: Vec<String> =
+            system_paths(r).iter().map(|p| p.strip_prefix(r).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            found,
+            [
+                "etc/odoo/odoo.conf",
+                "etc/odoo-server.conf",
+                "etc/nginx/nginx.conf",
+                "etc/nginx/sites-enabled/odoo",
+                "etc/postgresql/15/main/postgresql.conf",
+                "etc/security/limits.d/odoo.conf",
+                "etc/systemd/system/erp.service",
+                "etc/systemd/system/erp.service.d/limits.conf",
+                "lib/systemd/system/postgresql@.service",
+            ]
+        );
+        assert!(is_odoo_server(r));
+        assert!(!is_odoo_server(&r.join("etc/nginx")));
     }
 
     #[test]
