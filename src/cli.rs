@@ -363,8 +363,11 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.root.as_ref().is_some_and(|r| !r.is_dir()) {
         return usage_error(format!("--root {}: no such directory", root.display()));
     }
+    let mut system_kinds: Vec<(FileKind, PathBuf)> = Vec::new();
     let paths = if live {
         let found = crate::discover::system_paths(&root);
+        system_kinds = found.iter().map(|(p, k)| (*k, p.clone())).collect();
+        let found: Vec<PathBuf> = found.into_iter().map(|(p, _)| p).collect();
         if found.is_empty() {
             return usage_error(format!(
                 "--system: found no Odoo server configuration under {} (looked for /etc/odoo/*.conf, /etc/odoo*.conf, /etc/nginx, /etc/postgresql/*/main, /etc/security/limits.conf and the systemd units of Odoo, nginx and PostgreSQL)",
@@ -402,7 +405,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.cpus == Some(0) {
         return usage_error("--cpus must be at least 1");
     }
-    let mut kinds = Vec::new();
+    let mut kinds = system_kinds;
     let mut extra_paths = Vec::new();
     for k in &args.kinds {
         let Some((kind, path)) = k.split_once('=') else {
@@ -584,7 +587,8 @@ fn add_ignores(
 fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
     if ws.errors.is_empty() {
         eprintln!(
-            "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)",
+            "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)\n\
+             hint: name a file whose kind odoo-lint cannot tell with `--kind KIND=PATH`; on the server itself, `odoo-lint check --system` reads /etc",
             inputs.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }

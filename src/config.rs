@@ -309,7 +309,7 @@ fn explain(message: &str) -> String {
     let Some(end) = rest.find('`') else { return message.to_string() };
     let key = &rest[..end];
     // the keys valid where it was written, as serde lists them
-    let expected: Vec<&str> = rest[end..].split('`').skip(1).step_by(2).collect();
+    let expected: Vec<&str> = rest[end + 1..].split('`').skip(1).step_by(2).collect();
     let candidates: Vec<&str> = if expected.is_empty() { KEYS.to_vec() } else { expected.clone() };
     let hint = match crate::suggest::closest(key, &candidates) {
         Some(c) => format!("did you mean `{c}`?"),

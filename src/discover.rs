@@ -125,7 +125,13 @@ pub enum DiscoverError {
 impl std::fmt::Display for DiscoverError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DiscoverError::NotFound(p) => write!(f, "{}: no such file or directory", p.display()),
+            DiscoverError::NotFound(p) => {
+                write!(f, "{}: no such file or directory", p.display())?;
+                match near_miss(p) {
+                    Some(close) => write!(f, "; did you mean {}?", close.display()),
+                    None => Ok(()),
+                }
+            }
             DiscoverError::Unreadable(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
             DiscoverError::UnknownKind(p) => write!(
                 f,
@@ -134,6 +140,21 @@ impl std::fmt::Display for DiscoverError {
             ),
         }
     }
+}
+
+/// An existing path whose last part is close to the missing `path`'s (`odoo.cnf` →
+/// `odoo.conf`), in the nearest existing ancestor directory.
+fn near_miss(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return None;
+    }
+    let entries: Vec<String> =
+        std::fs::read_dir(parent).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).take(10_000).collect();
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let close = crate::suggest::closest(name, &refs)?;
+    Some(path.with_file_name(close))
 }
 
 /// Whether a file's name makes it worth reading while walking a directory.
@@ -563,41 +584,42 @@ fn join_label(label: &str, rel: &Path) -> String {
 /// `/etc/postgresql/*/main/` (its `include_dir` is followed from it), pam_limits'
 /// `limits.conf` and `limits.d/*.conf`, and the systemd units of Odoo, nginx and PostgreSQL
 /// with their drop-ins, from `/etc/systemd/system` and `/lib/systemd/system` (and
-/// `/usr/lib/systemd/system`). Paths that do not exist are left out.
-pub fn system_paths(root: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = Vec::new();
-    let mut add = |p: PathBuf| {
-        if p.is_file() && !out.contains(&p) {
-            out.push(p);
+/// `/usr/lib/systemd/system`). Paths that do not exist are left out. Each path comes with
+/// its kind, known from where it lives (a file in `conf.d/` need not look like nginx).
+pub fn system_paths(root: &Path) -> Vec<(PathBuf, FileKind)> {
+    let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
+    let mut add = |p: PathBuf, k: FileKind| {
+        if p.is_file() && !out.iter().any(|(q, _)| *q == p) {
+            out.push((p, k));
         }
     };
     let etc = root.join("etc");
     for p in list(&etc.join("odoo")) {
         if p.extension().is_some_and(|e| e == "conf" || e == "cfg") {
-            add(p);
+            add(p, FileKind::OdooConf);
         }
     }
     for p in list(&etc) {
         let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         if (name.starts_with("odoo") || name.starts_with("openerp")) && name.ends_with(".conf") {
-            add(p);
+            add(p, FileKind::OdooConf);
         }
     }
-    add(etc.join("nginx/nginx.conf"));
+    add(etc.join("nginx/nginx.conf"), FileKind::Nginx);
     for dir in ["nginx/sites-enabled", "nginx/conf.d"] {
         for p in list(&etc.join(dir)) {
             if dir.ends_with("sites-enabled") || p.extension().is_some_and(|e| e == "conf") {
-                add(p);
+                add(p, FileKind::Nginx);
             }
         }
     }
     for version in list(&etc.join("postgresql")) {
-        add(version.join("main/postgresql.conf"));
+        add(version.join("main/postgresql.conf"), FileKind::Postgresql);
     }
-    add(etc.join("security/limits.conf"));
+    add(etc.join("security/limits.conf"), FileKind::Limits);
     for p in list(&etc.join("security/limits.d")) {
         if p.extension().is_some_and(|e| e == "conf") {
-            add(p);
+            add(p, FileKind::Limits);
         }
     }
     for dir in ["etc/systemd/system", "lib/systemd/system", "usr/lib/systemd/system"] {
@@ -610,11 +632,11 @@ pub fn system_paths(root: &Path) -> Vec<PathBuf> {
             {
                 for d in list(&p) {
                     if d.extension().is_some_and(|e| e == "conf") {
-                        add(d);
+                        add(d, FileKind::Systemd);
                     }
                 }
             } else if name.ends_with(".service") && is_stack_unit(&p, &name) {
-                add(p);
+                add(p, FileKind::Systemd);
             }
         }
     }
@@ -680,6 +702,16 @@ mod tests {
         assert_eq!(kind("docker-compose.yml", "services:\n  odoo:\n    image: odoo:17\n"), Some(FileKind::Compose));
         assert_eq!(kind("random.yml", "steps:\n  - run: x\n"), None);
         assert_eq!(kind("notes.conf", "hello world\n"), None);
+    }
+
+    #[test]
+    fn a_missing_path_suggests_its_neighbour() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("odoo.conf"), "[options]\n").unwrap();
+        let e = DiscoverError::NotFound(d.path().join("odoo.cnf")).to_string();
+        assert!(e.ends_with(&format!("did you mean {}?", d.path().join("odoo.conf").display())), "{e}");
+        let e = DiscoverError::NotFound(d.path().join("nothing/like/it")).to_string();
+        assert!(e.ends_with("no such file or directory"), "{e}");
     }
 
     #[test]
@@ -764,7 +796,7 @@ mod tests {
         put("lib/systemd/system/postgresql@.service", "[Service]\n");
         put("lib/systemd/system/ssh.service", "[Service]\n");
         let found: Vec<String> =
-            system_paths(r).iter().map(|p| p.strip_prefix(r).unwrap().to_string_lossy().into_owned()).collect();
+            system_paths(r).iter().map(|(p, _)| p.strip_prefix(r).unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(
             found,
             [
