@@ -24,17 +24,28 @@ use std::process::ExitCode;
     long_about = "Reads odoo.conf, nginx sites, postgresql.conf, limits.conf, systemd units and docker-compose files \
                   together and reports where they disagree: proxy timeouts below Odoo's limits, workers that do not fit \
                   the host, connection pools that exhaust PostgreSQL, websocket routes to a port nothing listens on.",
-    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint rules\n  odoo-lint rule OL301"
+    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint check --system                 # on the server: its live configuration\n  odoo-lint check --symptom 504            # only what can cause 504s, most likely first\n  odoo-lint --fix                          # check --system --fix on an Odoo server, check . --fix elsewhere\n  odoo-lint rules\n  odoo-lint rule OL301",
+    args_conflicts_with_subcommands = true,
+    arg_required_else_help = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Without a command: fix what can be fixed. On an Odoo server (an Odoo configuration in
+    /// /etc/odoo/ or /etc/odoo*.conf) this is `check --system --fix`, elsewhere `check . --fix`
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: also apply the fixes that change capacity or behaviour
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check stacks and report problems
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: code, name, severity, fix safety
     Rules(RulesArgs),
     /// Show a rule's documentation (by code or name)
@@ -102,9 +113,45 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SIZE")]
     pub memory: Option<String>,
 
-    /// Read this machine's CPUs and memory (cgroup-aware)
+    /// Check this server: read its live configuration (/etc/odoo, /etc/odoo*.conf, nginx with its includes,
+    /// /etc/postgresql/*/main, limits.conf and limits.d, the systemd units of Odoo, nginx and PostgreSQL
+    /// with their drop-ins) and its CPUs and memory (cgroup-aware). With PATHS, read those and only the
+    /// CPUs and memory
     #[arg(long)]
     pub system: bool,
+
+    /// With --system: read the server's files under DIR (a copy of its tree) instead of /; its CPUs and
+    /// memory are then not this machine's (give --cpus and --memory)
+    #[arg(long, value_name = "DIR", requires = "system")]
+    pub root: Option<PathBuf>,
+
+    /// Only the findings that can cause this symptom, most likely first (502, 503, 504, 413, oom-kill,
+    /// refused-start, lost-data, exposed, slow, silent)
+    #[arg(long, value_name = "SYMPTOM")]
+    pub symptom: Option<String>,
+
+    /// Refuse inline `# odoo-lint: ignore[...]` comments: report what they would silence (for CI policy)
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+
+    /// Also show the findings silenced by suppressions, per-file-ignores or the baseline, with the
+    /// reason (text formats, json-lines and sarif; json always lists them under `suppressed`)
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Write a suppression comment above every current finding, with REASON if given (a baseline in
+    /// the files themselves for a repository that adopts odoo-lint)
+    #[arg(long, value_name = "REASON", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["fix", "diff"])]
+    pub add_ignores: Option<String>,
+
+    /// Report only the findings that are not in FILE, a report written before with --format json or sarif
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// The PATHS are changed files (pre-commit): check, from the current directory, the whole stacks
+    /// that hold them; a changed odoo-lint.toml checks every stack
+    #[arg(long)]
+    pub changed: bool,
 
     /// The Odoo major version (14 to 19); otherwise detected
     #[arg(long, value_name = "N")]
@@ -197,6 +244,13 @@ pub fn main() -> ExitCode {
     }));
     match std::panic::catch_unwind(|| {
         let cli = match command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m)) {
+            Ok(Cli { command: None, fix: true, unsafe_fixes }) => match shortcut_fix(unsafe_fixes) {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = e.print();
+                    return ExitCode::from(2);
+                }
+            },
             Ok(c) => c,
             Err(e) => {
                 let code = if e.use_stderr() { 2 } else { 0 };
@@ -249,9 +303,30 @@ fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `odoo-lint --fix`: `check --system --fix` on an Odoo server, `check . --fix` elsewhere.
+fn shortcut_fix(unsafe_fixes: bool) -> Result<Cli, clap::Error> {
+    let server = crate::discover::is_odoo_server(std::path::Path::new("/"));
+    let mut argv = vec!["odoo-lint", "check"];
+    argv.push(if server { "--system" } else { "." });
+    argv.push("--fix");
+    if unsafe_fixes {
+        argv.push("--unsafe-fixes");
+    }
+    eprintln!(
+        "odoo-lint: {}: running `{}`",
+        if server { "an Odoo configuration is in /etc" } else { "no Odoo configuration in /etc" },
+        argv.join(" ")
+    );
+    command().try_get_matches_from(argv).and_then(|m| Cli::from_arg_matches(&m))
+}
+
 pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
-        Command::Check(args) => check(args),
+    let Some(cmd) = cli.command else {
+        let _ = command().print_help();
+        return ExitCode::from(2);
+    };
+    match cmd {
+        Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Rule { code } => rule(&code),
         Command::Completions { shell } => {
@@ -282,7 +357,30 @@ fn check(args: CheckArgs) -> ExitCode {
             "--statistics prints a table, or JSON with --format json or json-lines; it has no sarif, gitlab or junit form",
         );
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    // --system with no paths: the live configuration of this server (or of a copy, --root)
+    let live = args.system && args.paths.is_empty() && args.kinds.is_empty();
+    let root = args.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    if args.root.as_ref().is_some_and(|r| !r.is_dir()) {
+        return usage_error(format!("--root {}: no such directory", root.display()));
+    }
+    let mut system_kinds: Vec<(FileKind, PathBuf)> = Vec::new();
+    let paths = if live {
+        let found = crate::discover::system_paths(&root);
+        system_kinds = found.iter().map(|(p, k)| (*k, p.clone())).collect();
+        let found: Vec<PathBuf> = found.into_iter().map(|(p, _)| p).collect();
+        if found.is_empty() {
+            return usage_error(format!(
+                "--system: found no Odoo server configuration under {} (looked for /etc/odoo/*.conf, /etc/odoo*.conf, /etc/nginx, /etc/postgresql/*/main, /etc/security/limits.conf and the systemd units of Odoo, nginx and PostgreSQL)",
+                root.display()
+            ));
+        }
+        found
+    } else if args.changed || args.paths.is_empty() {
+        // --changed: its paths are the changed files; the stacks are found from here
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let config = if args.isolated {
         Config::default()
     } else if let Some(path) = &args.config {
@@ -307,7 +405,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.cpus == Some(0) {
         return usage_error("--cpus must be at least 1");
     }
-    let mut kinds = Vec::new();
+    let mut kinds = system_kinds;
     let mut extra_paths = Vec::new();
     for k in &args.kinds {
         let Some((kind, path)) = k.split_once('=') else {
@@ -333,31 +431,53 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         Err(e) => return usage_error(e),
     };
+    let symptom = match args.symptom.as_deref().map(parse_symptom).transpose() {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    for (flag, list) in [("--select", &args.select), ("--extend-select", &args.extend_select), ("--ignore", &args.ignore)] {
+        for sel in list {
+            if !crate::rules::is_known_selector(sel) {
+                return usage_error(format!("{flag} {sel}: `{sel}` {}", crate::rules::unknown_selector(sel)));
+            }
+        }
+    }
+    let baseline = match args.baseline.as_deref().map(crate::baseline::Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => return usage_error(e),
+    };
     let selection = Selection {
         select: if args.select.is_empty() { config.file.select.clone().unwrap_or_default() } else { args.select.clone() },
         extend_select: [config.file.extend_select.clone(), args.extend_select.clone()].concat(),
         ignore: [config.file.ignore.clone(), args.ignore.clone()].concat(),
         severity: config.severities().unwrap_or_default(),
+        per_file_ignores: config.per_file_ignores(),
+        no_inline_ignores: args.no_inline_ignores,
+        symptom,
+        baseline,
     };
-    for sel in selection
-        .select
-        .iter()
-        .chain(&selection.extend_select)
-        .chain(&selection.ignore)
-        .chain(selection.severity.iter().map(|(s, _)| s))
-    {
-        if !crate::rules::is_known_selector(sel) {
-            return usage_error(format!("`{sel}` names no rule (see `odoo-lint rules`)"));
-        }
-    }
+    // --changed: the stacks that hold a changed file (all of them when a configuration changed)
+    let only_stacks_with = if args.changed {
+        let config_changed = args.paths.iter().any(|p| p.file_name().is_some_and(|n| config::FILE_NAMES.iter().any(|c| n == *c)));
+        if config_changed { None } else { Some(args.paths.clone()) }
+    } else {
+        None
+    };
     let inputs = Inputs {
         paths: all_paths,
         kinds,
         cpus: args.cpus,
         memory,
         odoo_version: args.odoo_version,
-        system: args.system,
+        // a copied tree is not this machine: its CPUs and memory are not detected
+        system: args.system && args.root.is_none(),
         overlay: Default::default(),
+        root: args.root.clone().filter(|_| live),
+        stack_name: live.then(|| match &args.root {
+            Some(r) => format!("server at {}", r.display()),
+            None => "this server".to_string(),
+        }),
+        only_stacks_with,
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -378,17 +498,97 @@ fn check(args: CheckArgs) -> ExitCode {
     if ws.files.is_empty() {
         return no_files(&inputs, &ws);
     }
-    let diags = lint::lint(&ws.files, &ws.stacks, &selection);
-    if !report(&args, &ws, &diags, color, None) || !ws.errors.is_empty() {
+    if args.changed && ws.stacks.is_empty() {
+        if !args.quiet {
+            eprintln!("odoo-lint: no stack holds the changed files; nothing to check");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let outcome = lint::check(&ws.files, &ws.stacks, &selection);
+    if let Some(reason) = &args.add_ignores {
+        return add_ignores(&args, &inputs, &config, &selection, &ws, &outcome, reason, fail_on, color);
+    }
+    if let Some(s) = symptom
+        && !args.quiet
+        && !args.format.is_document()
+    {
+        eprintln!("odoo-lint: only the findings that can cause {}, most likely first", symptom_words(s));
+    }
+    if !report(&args, &ws, &outcome.diagnostics, &outcome.suppressed, color, None) || !ws.errors.is_empty() {
         return ExitCode::from(2);
     }
-    exit_code(&diags, fail_on)
+    exit_code(&outcome.diagnostics, fail_on)
+}
+
+/// A symptom named on the command line, with "did you mean" when it names none.
+fn parse_symptom(s: &str) -> Result<Symptom, String> {
+    let aliases = [("oom", "oom-kill"), ("timeout", "504"), ("gateway-timeout", "504"), ("bad-gateway", "502")];
+    let s = aliases.iter().find(|(a, _)| a.eq_ignore_ascii_case(s.trim())).map(|(_, b)| *b).unwrap_or(s);
+    Symptom::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Symptom::ALL.iter().map(|s| s.as_str()).collect();
+        let close = crate::suggest::closest(s, &all).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
+        format!("unknown symptom `{s}`; {close}(one of: {})", all.join(", "))
+    })
+}
+
+/// What a symptom is, for the line that heads `--symptom` output.
+fn symptom_words(s: Symptom) -> &'static str {
+    match s {
+        Symptom::S502 => "502 Bad Gateway",
+        Symptom::S503 => "503 Service Unavailable",
+        Symptom::S504 => "504 Gateway Timeout",
+        Symptom::S413 => "413 Request Entity Too Large",
+        Symptom::OomKill => "OOM kills",
+        Symptom::RefusedStart => "a service that refuses to start",
+        Symptom::LostData => "lost data",
+        Symptom::Exposed => "exposure to the outside",
+        Symptom::Slow => "slowness",
+        Symptom::Silent => "settings that silently do nothing",
+    }
+}
+
+/// `--add-ignores`: writes the comments, then reports what is left.
+#[allow(clippy::too_many_arguments)]
+fn add_ignores(
+    args: &CheckArgs,
+    inputs: &Inputs,
+    config: &Config,
+    selection: &Selection,
+    ws: &workspace::Workspace,
+    outcome: &lint::Outcome,
+    reason: &str,
+    fail_on: FailOn,
+    color: bool,
+) -> ExitCode {
+    let added = crate::suppress::add_ignores(&ws.files, &outcome.diagnostics, Some(reason));
+    for l in &added.left {
+        eprintln!("odoo-lint: {l}");
+    }
+    let mut failed = false;
+    let mut count = 0;
+    for (id, (bytes, n)) in &added.files {
+        match crate::fix::write_atomic(&ws.files.source(*id).path, bytes) {
+            Ok(()) => count += n,
+            Err(e) => {
+                eprintln!("odoo-lint: could not write the suppressions: {e}");
+                failed = true;
+            }
+        }
+    }
+    let ws = workspace::build(inputs, config);
+    let outcome = lint::check(&ws.files, &ws.stacks, selection);
+    let line = format!("added {} in {}", render::plural(count, "suppression"), render::plural(added.files.len(), "file"));
+    if !report(args, &ws, &outcome.diagnostics, &outcome.suppressed, color, Some(line)) || failed {
+        return ExitCode::from(2);
+    }
+    exit_code(&outcome.diagnostics, fail_on)
 }
 
 fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
     if ws.errors.is_empty() {
         eprintln!(
-            "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)",
+            "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)\n\
+             hint: name a file whose kind odoo-lint cannot tell with `--kind KIND=PATH`; on the server itself, `odoo-lint check --system` reads /etc",
             inputs.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
@@ -399,8 +599,20 @@ fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
 /// text formats end with the summary line, machine formats print one document. With
 /// `--output-file` the report goes to the file and the summary to standard error. Returns
 /// false when the file could not be written.
-fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], color: bool, fixed_line: Option<String>) -> bool {
-    let counts = lint::count(diags);
+fn report(
+    args: &CheckArgs,
+    ws: &workspace::Workspace,
+    diags: &[Diagnostic],
+    silenced: &[crate::suppress::Suppressed],
+    color: bool,
+    fixed_line: Option<String>,
+) -> bool {
+    let mut counts = lint::count(diags);
+    counts.suppressed = silenced.len();
+    // with --show-suppressed, the text formats show each silenced finding with a note saying why
+    let shown_silenced: Vec<Diagnostic> =
+        if args.show_suppressed { silenced.iter().map(|s| with_why(&ws.files, s)).collect() } else { Vec::new() };
+    let listed: &[crate::suppress::Suppressed] = if args.show_suppressed { silenced } else { &[] };
     let width = if std::io::stdout().is_terminal() { terminal_width().unwrap_or(100) } else { 100 };
     let mut summary = render::summary(counts, ws.stacks.len(), ws.files.len());
     if let Some(f) = fixed_line {
@@ -418,7 +630,7 @@ fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], col
         match args.format {
             Format::Full => {
                 let style = Style { color, unicode: true, width };
-                for d in diags {
+                for d in diags.iter().chain(&shown_silenced) {
                     text.push_str(&render::full::render(&ws.files, d, style));
                     text.push('\n');
                 }
@@ -428,14 +640,18 @@ fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], col
                     text.push_str(&render::concise::render(&ws.files, d));
                     text.push('\n');
                 }
+                for d in &shown_silenced {
+                    text.push_str(&render::concise::render(&ws.files, d));
+                    text.push_str(" (suppressed)\n");
+                }
             }
             Format::Github => text = render::github::render(&ws.files, diags),
             Format::Json => {
-                text = render::json::render(&ws.files, diags, counts, ws.stacks.len(), ws.files.len());
+                text = render::json::render_with(&ws.files, diags, silenced, counts, ws.stacks.len(), ws.files.len());
                 text.push('\n');
             }
-            Format::JsonLines => text = render::json_lines::render(&ws.files, diags),
-            Format::Sarif => text = render::sarif::render(&ws.files, diags) + "\n",
+            Format::JsonLines => text = render::json_lines::render_with(&ws.files, diags, listed),
+            Format::Sarif => text = render::sarif::render_with(&ws.files, diags, listed) + "\n",
             Format::Gitlab => text = render::gitlab::render(&ws.files, diags) + "\n",
             Format::Junit => text = render::junit::render(&ws.files, diags) + "\n",
         }
@@ -467,6 +683,26 @@ fn report(args: &CheckArgs, ws: &workspace::Workspace, diags: &[Diagnostic], col
             false
         }
     }
+}
+
+/// A silenced finding with a note saying what silenced it.
+fn with_why(files: &crate::files::FileSet, s: &crate::suppress::Suppressed) -> Diagnostic {
+    let mut d = s.diagnostic.clone();
+    let reason = s.by.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    let note = match s.by.at {
+        Some(span) => {
+            let src = files.source(span.file);
+            format!(
+                "suppressed by `{}` ({}:{}){reason}",
+                span.range.of(&src.text).trim_end(),
+                src.display,
+                src.line_of(span.range.start as usize) + 1
+            )
+        }
+        None => format!("suppressed ({}){reason}", s.by.kind),
+    };
+    d.notes.push(note);
+    d
 }
 
 fn fix_or_diff(
@@ -535,7 +771,7 @@ fn fix_or_diff(
             codes.join(", ")
         ))
     };
-    let reported = report(args, &fixed.workspace, &fixed.remaining, color, line);
+    let reported = report(args, &fixed.workspace, &fixed.remaining, &fixed.suppressed, color, line);
     if failed || !reported || !fixed.workspace.errors.is_empty() {
         return ExitCode::from(2);
     }
@@ -554,13 +790,9 @@ fn terminal_width() -> Option<usize> {
 }
 
 fn rules(args: RulesArgs) -> ExitCode {
-    let symptom = match args.symptom.as_deref().map(|s| Symptom::parse(s).ok_or(s)) {
-        Some(Err(s)) => {
-            let all: Vec<&str> = Symptom::ALL.iter().map(|s| s.as_str()).collect();
-            return usage_error(format!("unknown symptom `{s}` (one of: {})", all.join(", ")));
-        }
-        Some(Ok(s)) => Some(s),
-        None => None,
+    let symptom = match args.symptom.as_deref().map(parse_symptom).transpose() {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
     };
     let list: Vec<_> = REGISTRY.iter().map(|r| r.meta()).filter(|m| symptom.is_none_or(|s| m.symptoms.contains(&s))).collect();
     match args.format.as_str() {

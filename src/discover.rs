@@ -125,7 +125,13 @@ pub enum DiscoverError {
 impl std::fmt::Display for DiscoverError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DiscoverError::NotFound(p) => write!(f, "{}: no such file or directory", p.display()),
+            DiscoverError::NotFound(p) => {
+                write!(f, "{}: no such file or directory", p.display())?;
+                match near_miss(p) {
+                    Some(close) => write!(f, "; did you mean {}?", close.display()),
+                    None => Ok(()),
+                }
+            }
             DiscoverError::Unreadable(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
             DiscoverError::UnknownKind(p) => write!(
                 f,
@@ -134,6 +140,21 @@ impl std::fmt::Display for DiscoverError {
             ),
         }
     }
+}
+
+/// An existing path whose last part is close to the missing `path`'s (`odoo.cnf` →
+/// `odoo.conf`), in the nearest existing ancestor directory.
+fn near_miss(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return None;
+    }
+    let entries: Vec<String> =
+        std::fs::read_dir(parent).ok()?.filter_map(|e| e.ok()?.file_name().into_string().ok()).take(10_000).collect();
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let close = crate::suggest::closest(name, &refs)?;
+    Some(path.with_file_name(close))
 }
 
 /// Whether a file's name makes it worth reading while walking a directory.
@@ -583,6 +604,105 @@ fn join_label(label: &str, rel: &Path) -> String {
     if label == "." || label.is_empty() { rel } else { format!("{}/{rel}", label.trim_end_matches('/')) }
 }
 
+/// The live configuration of an Odoo server, as `check --system` reads it, under `root` (`/`
+/// on the server itself, a copied tree with `--root`): Odoo's configuration
+/// (`/etc/odoo/*.conf`, `/etc/odoo*.conf` such as `/etc/odoo-server.conf`), nginx's main file
+/// (its includes, `sites-enabled/` among them, are followed from it) and the sites and
+/// `conf.d` files it may not include, each cluster's `postgresql.conf` under
+/// `/etc/postgresql/*/main/` (its `include_dir` is followed from it), pam_limits'
+/// `limits.conf` and `limits.d/*.conf`, and the systemd units of Odoo, nginx and PostgreSQL
+/// with their drop-ins, from `/etc/systemd/system` and `/lib/systemd/system` (and
+/// `/usr/lib/systemd/system`). Paths that do not exist are left out. Each path comes with
+/// its kind, known from where it lives (a file in `conf.d/` need not look like nginx).
+pub fn system_paths(root: &Path) -> Vec<(PathBuf, FileKind)> {
+    let mut out: Vec<(PathBuf, FileKind)> = Vec::new();
+    let mut add = |p: PathBuf, k: FileKind| {
+        if p.is_file() && !out.iter().any(|(q, _)| *q == p) {
+            out.push((p, k));
+        }
+    };
+    let etc = root.join("etc");
+    for p in list(&etc.join("odoo")) {
+        if p.extension().is_some_and(|e| e == "conf" || e == "cfg") {
+            add(p, FileKind::OdooConf);
+        }
+    }
+    for p in list(&etc) {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        if (name.starts_with("odoo") || name.starts_with("openerp")) && name.ends_with(".conf") {
+            add(p, FileKind::OdooConf);
+        }
+    }
+    add(etc.join("nginx/nginx.conf"), FileKind::Nginx);
+    for dir in ["nginx/sites-enabled", "nginx/conf.d"] {
+        for p in list(&etc.join(dir)) {
+            if dir.ends_with("sites-enabled") || p.extension().is_some_and(|e| e == "conf") {
+                add(p, FileKind::Nginx);
+            }
+        }
+    }
+    for version in list(&etc.join("postgresql")) {
+        add(version.join("main/postgresql.conf"), FileKind::Postgresql);
+    }
+    add(etc.join("security/limits.conf"), FileKind::Limits);
+    for p in list(&etc.join("security/limits.d")) {
+        if p.extension().is_some_and(|e| e == "conf") {
+            add(p, FileKind::Limits);
+        }
+    }
+    for dir in ["etc/systemd/system", "lib/systemd/system", "usr/lib/systemd/system"] {
+        let dir = root.join(dir);
+        for p in list(&dir) {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Some(unit) = name.strip_suffix(".d")
+                && unit.ends_with(".service")
+                && is_stack_unit(&dir.join(unit), unit)
+            {
+                for d in list(&p) {
+                    if d.extension().is_some_and(|e| e == "conf") {
+                        add(d, FileKind::Systemd);
+                    }
+                }
+            } else if name.ends_with(".service") && is_stack_unit(&p, &name) {
+                add(p, FileKind::Systemd);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a unit is one of the stack's: named after Odoo, nginx or PostgreSQL, or (under
+/// any name) starting Odoo.
+fn is_stack_unit(path: &Path, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if ["odoo", "openerp", "nginx", "postgresql"].iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    std::fs::read(path).ok().filter(|b| b.len() < 256 * 1024).is_some_and(|b| {
+        let t = String::from_utf8_lossy(&b).to_ascii_lowercase();
+        t.lines().any(|l| l.trim_start().starts_with("execstart") && (l.contains("odoo") || l.contains("openerp")))
+    })
+}
+
+/// Whether `root` looks like an Odoo server: an Odoo configuration at one of the paths
+/// packages and install scripts use.
+pub fn is_odoo_server(root: &Path) -> bool {
+    let etc = root.join("etc");
+    list(&etc.join("odoo")).iter().any(|p| p.extension().is_some_and(|e| e == "conf"))
+        || list(&etc).iter().any(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            (name.starts_with("odoo") || name.starts_with("openerp")) && name.ends_with(".conf") && p.is_file()
+        })
+}
+
+/// The entries of a directory, sorted; nothing when it cannot be read.
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,6 +730,16 @@ mod tests {
         assert_eq!(kind("docker-compose.yml", "services:\n  odoo:\n    image: odoo:17\n"), Some(FileKind::Compose));
         assert_eq!(kind("random.yml", "steps:\n  - run: x\n"), None);
         assert_eq!(kind("notes.conf", "hello world\n"), None);
+    }
+
+    #[test]
+    fn a_missing_path_suggests_its_neighbour() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("odoo.conf"), "[options]\n").unwrap();
+        let e = DiscoverError::NotFound(d.path().join("odoo.cnf")).to_string();
+        assert!(e.ends_with(&format!("did you mean {}?", d.path().join("odoo.conf").display())), "{e}");
+        let e = DiscoverError::NotFound(d.path().join("nothing/like/it")).to_string();
+        assert!(e.ends_with("no such file or directory"), "{e}");
     }
 
     #[test]
@@ -670,6 +800,47 @@ mod tests {
         assert_eq!(stacks[0].files, vec![0, 1, 4]);
         assert_eq!(stacks[1].name, "envs/staging");
         assert_eq!(stacks[1].files, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn system_paths_of_a_copied_server() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        let put = |p: &str, text: &str| {
+            let p = r.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        put("etc/odoo/odoo.conf", "[options]\n");
+        put("etc/odoo-server.conf", "[options]\n");
+        put("etc/nginx/nginx.conf", "events {}\n");
+        put("etc/nginx/sites-enabled/odoo", "server {}\n");
+        put("etc/nginx/conf.d/README", "x\n");
+        put("etc/postgresql/15/main/postgresql.conf", "max_connections = 100\n");
+        put("etc/security/limits.d/odoo.conf", "odoo soft nofile 65536\n");
+        put("etc/systemd/system/erp.service", "[Service]\nExecStart=/opt/odoo/odoo-bin -c /etc/odoo/odoo.conf\n");
+        put("etc/systemd/system/erp.service.d/limits.conf", "[Service]\nLimitNOFILE=65536\n");
+        put("etc/systemd/system/cron.service", "[Service]\nExecStart=/usr/sbin/cron\n");
+        put("lib/systemd/system/postgresql@.service", "[Service]\n");
+        put("lib/systemd/system/ssh.service", "[Service]\n");
+        let found: Vec<String> =
+            system_paths(r).iter().map(|(p, _)| p.strip_prefix(r).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            found,
+            [
+                "etc/odoo/odoo.conf",
+                "etc/odoo-server.conf",
+                "etc/nginx/nginx.conf",
+                "etc/nginx/sites-enabled/odoo",
+                "etc/postgresql/15/main/postgresql.conf",
+                "etc/security/limits.d/odoo.conf",
+                "etc/systemd/system/erp.service",
+                "etc/systemd/system/erp.service.d/limits.conf",
+                "lib/systemd/system/postgresql@.service",
+            ]
+        );
+        assert!(is_odoo_server(r));
+        assert!(!is_odoo_server(&r.join("etc/nginx")));
     }
 
     #[test]

@@ -172,6 +172,8 @@ pub struct Fixed {
     pub files: BTreeMap<PathBuf, FileFix>,
     /// What the last check found, on the fixed contents.
     pub remaining: Vec<Diagnostic>,
+    /// What suppressions silenced in the last check.
+    pub suppressed: Vec<crate::suppress::Suppressed>,
     /// The workspace of the last check (for rendering `remaining`).
     pub workspace: crate::workspace::Workspace,
     /// Fixes refused because their result would not parse, with why.
@@ -211,7 +213,8 @@ pub fn run(
     let mut fixed = Fixed::default();
     for _pass in 0..MAX_PASSES {
         let ws = crate::workspace::build(&inputs, config);
-        let diags = crate::lint::lint(&ws.files, &ws.stacks, selection);
+        let outcome = crate::lint::check(&ws.files, &ws.stacks, selection);
+        let diags = outcome.diagnostics;
         let mut chosen = choose(&diags, level);
         // Files that are not on disk (a stock file's known content) are never edited.
         chosen.retain(|c| c.fix.edits.iter().all(|e| !ws.files.get(e.file).is_virtual));
@@ -243,6 +246,7 @@ pub fn run(
         }
         if chosen.is_empty() {
             fixed.remaining = diags;
+            fixed.suppressed = outcome.suppressed;
             fixed.workspace = ws;
             return fixed;
         }
@@ -274,7 +278,9 @@ pub fn run(
         fixed.applied += chosen.len();
     }
     let ws = crate::workspace::build(&inputs, config);
-    fixed.remaining = crate::lint::lint(&ws.files, &ws.stacks, selection);
+    let outcome = crate::lint::check(&ws.files, &ws.stacks, selection);
+    fixed.remaining = outcome.diagnostics;
+    fixed.suppressed = outcome.suppressed;
     fixed.workspace = ws;
     fixed
 }

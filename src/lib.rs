@@ -5,6 +5,7 @@
 //! host facts and Odoo version, [`lint`] runs the [`rules`], and [`render`] prints the
 //! [`diagnostic`]s.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -21,5 +22,6 @@ pub mod secrets;
 pub mod source;
 pub mod stack;
 pub mod suggest;
+pub mod suppress;
 pub mod units;
 pub mod workspace;

@@ -24,6 +24,14 @@ pub struct Inputs {
     pub system: bool,
     /// Contents to use instead of what is on disk, by canonical path (fixes being checked).
     pub overlay: HashMap<PathBuf, Vec<u8>>,
+    /// `--root DIR`: a copy of a server's tree; absolute paths in the files (nginx includes)
+    /// are read under it.
+    pub root: Option<PathBuf>,
+    /// The name of the stack of the files named on the command line (default: the file's
+    /// path, or "named files").
+    pub stack_name: Option<String>,
+    /// Keep only the stacks that hold one of these files (`check --changed`).
+    pub only_stacks_with: Option<Vec<PathBuf>>,
 }
 
 /// Everything one run reads.
@@ -130,7 +138,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     let mut claimed: Vec<PathBuf> = Vec::new();
     for section in &config.file.stack {
         let mut ids = Vec::new();
-        for pattern in &section.files {
+        for pattern in section.files.iter().chain(&section.compose) {
             for path in expand(&base, pattern) {
                 match discover::read_named(&path, forced_kind(inputs, &path)) {
                     Ok(found) => {
@@ -189,8 +197,13 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         }
     }
     if !named_files.is_empty() {
-        let name =
-            if named_files.len() == 1 { loader.files.source(named_files[0]).display.clone() } else { "named files".to_string() };
+        let name = if let Some(n) = &inputs.stack_name {
+            n.clone()
+        } else if named_files.len() == 1 {
+            loader.files.source(named_files[0]).display.clone()
+        } else {
+            "named files".to_string()
+        };
         groups.push((StackFiles { name, root: None, files: Vec::new() }, named_files, None, Vec::new()));
     }
 
@@ -205,10 +218,18 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         for &id in &nginx_ids {
             let path = loader.files.source(id).path.clone();
             let live = live_any || path.starts_with("/etc/nginx");
-            let opts = crate::formats::nginx::include::ResolveOptions {
-                prefix: live.then(|| PathBuf::from("/etc/nginx")),
-                system_paths: live,
-                ..Default::default()
+            let opts = match &inputs.root {
+                // a copied server: its absolute paths are under the copy
+                Some(root) => crate::formats::nginx::include::ResolveOptions {
+                    prefix: Some(root.join("etc/nginx")),
+                    mounts: vec![(PathBuf::from("/"), root.clone())],
+                    ..Default::default()
+                },
+                None => crate::formats::nginx::include::ResolveOptions {
+                    prefix: live.then(|| PathBuf::from("/etc/nginx")),
+                    system_paths: live,
+                    ..Default::default()
+                },
             };
             let graph = crate::formats::nginx::include::load_includes(&mut loader, id, &opts);
             included.extend(graph.files.iter().skip(1).copied());
@@ -286,6 +307,10 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         let routes = crate::stack::proxy::odoo_routes(&files, &stacks[last]);
         stacks[last].routes = routes;
     }
+    if let Some(changed) = &inputs.only_stacks_with {
+        let wanted: Vec<PathBuf> = changed.iter().map(|p| canonical(p)).collect();
+        stacks.retain(|s| s.files.iter().any(|&id| wanted.contains(&canonical(&files.source(id).path))));
+    }
     Workspace { files, stacks, errors }
 }
 
@@ -295,12 +320,7 @@ fn forced_kind(inputs: &Inputs, path: &Path) -> Option<FileKind> {
 }
 
 fn is_excluded(config: &Config, path: &Path) -> bool {
-    if config.file.exclude.is_empty() {
-        return false;
-    }
-    let base = config.base_dir();
-    let rel = path.strip_prefix(&base).unwrap_or(path);
-    config.file.exclude.iter().any(|g| glob_match(g, &rel.to_string_lossy()) || glob_match(g, &path.to_string_lossy()))
+    config.is_excluded(path)
 }
 
 /// Expands a path or glob relative to `base`.

@@ -49,7 +49,12 @@ fn run(case: &Path, code: &str) -> (usize, String) {
         text.push('\n');
     }
     if mine.iter().any(|d| d.fix.is_some()) {
-        let selection = Selection { select: vec![code.to_string()], ..Default::default() };
+        // OL011 judges suppressions by what the other rules found: it needs them all to run
+        let selection = if code == odoo_lint::suppress::UNUSED_SUPPRESSION {
+            Selection::default()
+        } else {
+            Selection { select: vec![code.to_string()], ..Default::default() }
+        };
         let fixed = odoo_lint::fix::run(&inputs(case), &config, &selection, Applicability::Unsafe);
         for f in fixed.files.values() {
             text.push_str(&f.diff());

@@ -2,22 +2,31 @@
 //!
 //! ```text
 //! {"version":1,"diagnostics":[{"code","name","severity","message","path","line","column",
-//!  "end_line","end_column","labels":[{"path","line","column","message"}],"help",
-//!  "fix":{"applicability","edits":[{"path","start","end","replacement"}]} | null}],
-//!  "summary":{"files","stacks","errors","warnings","infos","fixable"}}
+//!  "end_line","end_column","labels":[{"path","line","column","message"}],"help","notes",
+//!  "fix":{"applicability","edits":[{"path","start","end","replacement"}]} | null,
+//!  "fingerprint"}],
+//!  "suppressed":[{…the fields of a diagnostic…, "suppression":{"kind","path","line","reason"}}],
+//!  "summary":{"files","stacks","errors","warnings","infos","fixable","suppressed"}}
 //! ```
+//! `fingerprint` is the line hash of [`super::fingerprint`] (what `--baseline` matches on).
+//! `suppressed` lists the findings silenced by an inline comment (`kind` `ignore` or
+//! `ignore-file`, with the comment's `path` and `line`), by `per-file-ignores`, or by the
+//! `baseline`, each with its `reason`.
 //! Lines and columns are 1-based (columns in characters); `start`/`end` of edits are byte
 //! offsets in the original file.
 
 use crate::diagnostic::Diagnostic;
 use crate::files::FileSet;
 use crate::lint::Counts;
+use crate::render::fingerprint::{Fingerprint, fingerprints};
+use crate::suppress::Suppressed;
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    suppressed: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
 }
 
@@ -37,6 +46,18 @@ pub(crate) struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     notes: &'a [String],
     fix: Option<JsonFix<'a>>,
+    fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+/// Why a finding is in `suppressed`.
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'a str,
+    path: Option<&'a str>,
+    line: Option<u32>,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -73,16 +94,25 @@ pub(crate) struct Summary {
     warnings: usize,
     infos: usize,
     fixable: usize,
+    suppressed: usize,
 }
 
 impl Summary {
     pub(crate) fn new(counts: Counts, stacks: usize, files: usize) -> Summary {
-        Summary { files, stacks, errors: counts.errors, warnings: counts.warnings, infos: counts.infos, fixable: counts.fixable }
+        Summary {
+            files,
+            stacks,
+            errors: counts.errors,
+            warnings: counts.warnings,
+            infos: counts.infos,
+            fixable: counts.fixable,
+            suppressed: counts.suppressed,
+        }
     }
 }
 
 /// A diagnostic in the documented shape above.
-pub(crate) fn diagnostic<'a>(files: &'a FileSet, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+pub(crate) fn diagnostic<'a>(files: &'a FileSet, d: &'a Diagnostic, fingerprint: Fingerprint) -> JsonDiagnostic<'a> {
     let src = files.source(d.primary.span.file);
     let start = src.line_col(d.primary.span.range.start as usize);
     let end = src.line_col(d.primary.span.range.end as usize);
@@ -128,11 +158,50 @@ pub(crate) fn diagnostic<'a>(files: &'a FileSet, d: &'a Diagnostic) -> JsonDiagn
                 })
                 .collect(),
         }),
+        fingerprint: fingerprint.line_hash(),
+        suppression: None,
     }
 }
 
+/// A silenced finding in the documented shape above.
+pub(crate) fn suppressed<'a>(files: &'a FileSet, s: &'a Suppressed, fingerprint: Fingerprint) -> JsonDiagnostic<'a> {
+    let mut j = diagnostic(files, &s.diagnostic, fingerprint);
+    let at = s.by.at.map(|span| {
+        let src = files.source(span.file);
+        (src.display.as_str(), src.line_col(span.range.start as usize).line)
+    });
+    j.suppression =
+        Some(JsonSuppression { kind: s.by.kind, path: at.map(|a| a.0), line: at.map(|a| a.1), reason: s.by.reason.as_deref() });
+    j
+}
+
+/// The fingerprints of the findings to report, then of the silenced ones (each list numbers
+/// its own occurrences, as the run that wrote a baseline did).
+pub(crate) fn all_fingerprints(
+    files: &FileSet,
+    diags: &[Diagnostic],
+    silenced: &[Suppressed],
+) -> (Vec<Fingerprint>, Vec<Fingerprint>) {
+    let s: Vec<Diagnostic> = silenced.iter().map(|s| s.diagnostic.clone()).collect();
+    (fingerprints(files, diags), fingerprints(files, &s))
+}
+
 pub fn render(files: &FileSet, diags: &[Diagnostic], counts: Counts, stacks: usize, file_count: usize) -> String {
-    let diagnostics = diags.iter().map(|d| diagnostic(files, d)).collect();
-    let out = Output { version: 1, diagnostics, summary: Summary::new(counts, stacks, file_count) };
+    render_with(files, diags, &[], counts, stacks, file_count)
+}
+
+/// The report with the silenced findings too.
+pub fn render_with(
+    files: &FileSet,
+    diags: &[Diagnostic],
+    silenced: &[Suppressed],
+    counts: Counts,
+    stacks: usize,
+    file_count: usize,
+) -> String {
+    let (fa, fb) = all_fingerprints(files, diags, silenced);
+    let diagnostics = diags.iter().zip(fa).map(|(d, f)| diagnostic(files, d, f)).collect();
+    let suppressed = silenced.iter().zip(fb).map(|(s, f)| suppressed(files, s, f)).collect();
+    let out = Output { version: 1, diagnostics, suppressed, summary: Summary::new(counts, stacks, file_count) };
     serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

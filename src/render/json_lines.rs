@@ -6,14 +6,23 @@ use crate::diagnostic::Diagnostic;
 use crate::files::FileSet;
 
 pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
+    render_with(files, diags, &[])
+}
+
+/// The findings, then the silenced ones (`--show-suppressed`), each with its `suppression`.
+pub fn render_with(files: &FileSet, diags: &[Diagnostic], silenced: &[crate::suppress::Suppressed]) -> String {
+    let (fa, fb) = super::json::all_fingerprints(files, diags, silenced);
     let mut out = String::new();
-    for d in diags {
-        // Serializing plain strings and numbers cannot fail; an error would drop one line
-        // rather than the report.
-        if let Ok(line) = serde_json::to_string(&super::json::diagnostic(files, d)) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+    let lines = diags
+        .iter()
+        .zip(fa)
+        .map(|(d, f)| serde_json::to_string(&super::json::diagnostic(files, d, f)))
+        .chain(silenced.iter().zip(fb).map(|(s, f)| serde_json::to_string(&super::json::suppressed(files, s, f))));
+    // Serializing plain strings and numbers cannot fail; an error would drop one line rather
+    // than the report.
+    for line in lines.flatten() {
+        out.push_str(&line);
+        out.push('\n');
     }
     out
 }

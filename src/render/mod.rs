@@ -51,6 +51,9 @@ pub fn summary(counts: Counts, stacks: usize, files: usize) -> String {
     if counts.fixable > 0 {
         line.push_str(&format!("; {} fixable", counts.fixable));
     }
+    if counts.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", counts.suppressed));
+    }
     line
 }
 

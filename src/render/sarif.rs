@@ -13,6 +13,9 @@
 //!   follows the line's text, not its number.
 //! - A fix becomes `fixes[0]`: one `artifactChange` per file, each edit a `replacement` of a
 //!   byte range (`deletedRegion` by `byteOffset`/`byteLength`) with `insertedContent`.
+//! - A finding silenced by an inline comment, `per-file-ignores` or the baseline (only with
+//!   `--show-suppressed`) has `suppressions[0]`: `kind` `inSource` (with the comment's
+//!   location) or `external`, `status` `accepted`, and the reason as `justification`.
 //! - Paths are URIs relative to the working directory (`uriBaseId` `%SRCROOT%`, given in
 //!   `originalUriBaseIds`); a file outside it has an absolute `file://` URI.
 //!
@@ -111,8 +114,21 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<Fix<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression<'a>>,
     #[serde(skip_serializing_if = "ResultProperties::is_empty")]
     properties: ResultProperties<'a>,
+}
+
+/// SARIF §3.35: why a result is not an open finding.
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location<'a>>,
 }
 
 #[derive(Serialize)]
@@ -312,12 +328,19 @@ fn srcroot() -> Option<ArtifactLocation> {
 
 /// Renders the SARIF log of `diags`.
 pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
+    render_with(files, diags, &[])
+}
+
+/// Renders the SARIF log of `diags` and of the silenced findings, these with `suppressions`.
+pub fn render_with(files: &FileSet, diags: &[Diagnostic], silenced: &[crate::suppress::Suppressed]) -> String {
+    let silenced_diags: Vec<Diagnostic> = silenced.iter().map(|s| s.diagnostic.clone()).collect();
+    let all: Vec<&Diagnostic> = diags.iter().chain(silenced_diags.iter()).collect();
     // The rules that have results, in registry (code) order.
     let metas: Vec<&'static RuleMeta> =
-        REGISTRY.iter().map(|r| r.meta()).filter(|m| diags.iter().any(|d| d.code == m.code)).collect();
+        REGISTRY.iter().map(|r| r.meta()).filter(|m| all.iter().any(|d| d.code == m.code)).collect();
     // A diagnostic whose code is not registered (none today) still gets a rule entry.
     let mut unknown: Vec<&Diagnostic> = Vec::new();
-    for d in diags {
+    for &d in &all {
         if !metas.iter().any(|m| m.code == d.code) && !unknown.iter().any(|u| u.code == d.code) {
             unknown.push(d);
         }
@@ -347,11 +370,13 @@ pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
             properties: RuleProperties { tags: Vec::new(), fix: "none" },
         });
     }
-    let fingerprints = super::fingerprint::fingerprints(files, diags);
-    let results = diags
+    let (fa, fb) = super::json::all_fingerprints(files, diags, silenced);
+    let why: Vec<Option<&crate::suppress::Suppressed>> = diags.iter().map(|_| None).chain(silenced.iter().map(Some)).collect();
+    let results = all
         .iter()
-        .zip(fingerprints)
-        .map(|(d, fp)| {
+        .zip(fa.into_iter().chain(fb))
+        .zip(why)
+        .map(|((d, fp), why)| {
             let mut partial = BTreeMap::new();
             partial.insert("primaryLocationLineHash", fp.line_hash());
             SarifResult {
@@ -363,6 +388,25 @@ pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
                 related_locations: d.secondary.iter().enumerate().map(|(i, l)| location(files, l, Some(i + 1))).collect(),
                 partial_fingerprints: partial,
                 fixes: fix(files, d),
+                suppressions: why
+                    .map(|s| SarifSuppression {
+                        kind: if s.by.at.is_some() { "inSource" } else { "external" },
+                        status: "accepted",
+                        justification: s.by.reason.as_deref(),
+                        location: s.by.at.map(|span| {
+                            let src = files.source(span.file);
+                            Location {
+                                id: None,
+                                physical_location: PhysicalLocation {
+                                    artifact_location: artifact(src),
+                                    region: region(src, span.range),
+                                },
+                                message: None,
+                            }
+                        }),
+                    })
+                    .into_iter()
+                    .collect(),
                 properties: ResultProperties { help: d.help.as_deref(), notes: &d.notes },
             }
         })

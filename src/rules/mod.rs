@@ -162,6 +162,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &input::boolean_misread::BooleanMisread,
     &input::inline_comment_in_value::InlineCommentInValue,
     &input::host_unknown::HostUnknown,
+    &input::unused_suppression::UnusedSuppression,
     &input::options_section_missing::OptionsSectionMissing,
     &input::indented_key_continues_value::IndentedKeyContinuesValue,
     &input::ignored_line::IgnoredLine,
@@ -223,6 +224,15 @@ pub fn selects(selector: &str, meta: &RuleMeta) -> bool {
     s.eq_ignore_ascii_case("all")
         || s.eq_ignore_ascii_case(meta.name)
         || (s.len() >= 2 && meta.code.len() >= s.len() && meta.code[..s.len()].eq_ignore_ascii_case(s))
+}
+
+/// "names no rule; did you mean `OL301`?" for a selector that selects nothing.
+pub fn unknown_selector(selector: &str) -> String {
+    let names: Vec<&str> = REGISTRY.iter().flat_map(|r| [r.meta().code, r.meta().name]).collect();
+    match crate::suggest::closest(selector, &names) {
+        Some(c) => format!("names no rule; did you mean `{c}`?"),
+        None => "names no rule (see `odoo-lint rules`)".to_string(),
+    }
 }
 
 /// Whether a selector names at least one rule.

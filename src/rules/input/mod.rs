@@ -13,6 +13,7 @@ pub mod odoo_version_unknown;
 pub mod options_section_missing;
 pub mod parse_error;
 pub mod unknown_option;
+pub mod unused_suppression;
 
 use crate::files::FileKind;
 use crate::formats::odoo_conf::{Entry, OdooConf};
