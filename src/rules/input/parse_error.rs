@@ -50,10 +50,11 @@ impl Rule for ParseError {
                     .filter(|e| !super::is_nofile_value_error(limits, e))
                     .for_each(|e| report(ctx, file, program, e, None)),
                 Syntax::Systemd(unit) => systemd(ctx, file, unit),
-                Syntax::Unparsed => {}
+                Syntax::Compose(_) | Syntax::DotEnv(_) | Syntax::Unparsed => {}
             }
         }
         postgresql_includes(ctx);
+        compose(ctx);
     }
 }
 
@@ -103,6 +104,27 @@ fn postgresql_includes(ctx: &mut Ctx) {
             let mut e = SyntaxError::new(p.range, p.message.clone());
             e.help = p.help.clone();
             report(ctx, file, "PostgreSQL", &e, None);
+        }
+    }
+}
+
+/// What compose refuses in a project beyond each file's YAML (reported with the file):
+/// interpolation templates it cannot read, values that do not fit its model, `extends`
+/// cycles. A variable required with `${VAR:?…}` and unset is not reported: the environment
+/// of the server is not the one odoo-lint runs in (a `.env` missing from the checkout is
+/// the usual case).
+fn compose(ctx: &mut Ctx) {
+    use crate::formats::compose::ErrorKind;
+    for m in &ctx.stack.compose {
+        for e in &m.project.errors {
+            match e.kind {
+                ErrorKind::Interpolation if e.error.message.starts_with("required variable") => continue,
+                ErrorKind::Interpolation | ErrorKind::Model | ErrorKind::ExtendsCycle => {}
+                // the file's own syntax (reported with the file) and missing files (OL006)
+                ErrorKind::Yaml | ErrorKind::DotEnv | ErrorKind::MissingFile => continue,
+            }
+            let Some(file) = m.id(e.file) else { continue };
+            report(ctx, file, "docker compose", &e.error, None);
         }
     }
 }

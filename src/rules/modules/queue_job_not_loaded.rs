@@ -22,7 +22,7 @@ impl Rule for QueueJobNotLoaded {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         let Some(evidence) = queue_job_evidence(ctx) else { return };
@@ -60,7 +60,7 @@ impl Rule for QueueJobNotLoaded {
         } else {
             "base,web,queue_job".to_string()
         };
-        if let Some(edits) = odoo.set_edits(ctx.files, "server_wide_modules", &value) {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "server_wide_modules", &value) {
             d = d.with_fix(Fix::safe(format!("set `server_wide_modules = {value}`"), edits));
         }
         ctx.push(d);

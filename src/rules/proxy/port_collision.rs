@@ -22,7 +22,7 @@ impl Rule for PortCollision {
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
         let odoo = &stack.odoo;
-        if odoo.conf.is_none() || !odoo.prefork() {
+        if !odoo.known() || !odoo.prefork() {
             return;
         }
         let http = http_port(stack);

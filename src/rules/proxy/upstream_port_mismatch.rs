@@ -25,7 +25,7 @@ impl Rule for UpstreamPortMismatch {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
-        if stack.odoo.conf.is_none() {
+        if !stack.odoo.known() {
             return;
         }
         let http = http_port(stack);

@@ -24,7 +24,7 @@ impl Rule for WebsocketToIdlePort {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
-        if stack.odoo.conf.is_none() || stack.odoo.prefork() {
+        if !stack.odoo.known() || stack.odoo.prefork() {
             return;
         }
         let http = http_port(stack);
