@@ -111,7 +111,10 @@ pub fn compose_secret_ranges(y: &crate::formats::compose::yaml::YamlFile, text: 
                 for (k, v) in entries {
                     let (Some((key, _)), Some((_, style))) = (y.node(*k).scalar(), y.node(*v).scalar()) else { continue };
                     let r = y.node(*v).range;
-                    if is_secret_key(key) && !r.is_empty() {
+                    if is_secret_key(key)
+                        && !r.is_empty()
+                        && !is_variable_reference(y.node(*v).scalar().map(|x| x.0).unwrap_or(""))
+                    {
                         out.push(inner(r, style.is_quoted()));
                     }
                 }
@@ -130,8 +133,9 @@ pub fn compose_secret_ranges(y: &crate::formats::compose::yaml::YamlFile, text: 
                         out.push(r);
                     }
                     password_flag_before = is_password_flag(value);
-                    if let Some((key, _)) = value.split_once('=')
+                    if let Some((key, v)) = value.split_once('=')
                         && (is_secret_key(key) || is_password_flag(key))
+                        && !is_variable_reference(v)
                         && let Some(eq) = raw.find('=')
                         && eq + 1 < raw.len()
                         && !raw.contains('\n')
@@ -152,6 +156,12 @@ pub fn compose_secret_ranges(y: &crate::formats::compose::yaml::YamlFile, text: 
         }
     }
     out
+}
+
+/// `${NAME}` or `$NAME` alone: a reference to a variable, not a secret.
+fn is_variable_reference(v: &str) -> bool {
+    let name = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')).or_else(|| v.strip_prefix('$')).unwrap_or("");
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Whether a command-line word is Odoo's database password option (`-w`, `--db_password` or
@@ -196,6 +206,9 @@ pub fn dotenv_secret_ranges(env: &crate::formats::compose::dotenv::DotEnv, text:
     let mut out = url_passwords(text);
     for v in env.vars.iter().filter(|v| is_secret_key(&v.key) && !v.inherited && !v.value_range.is_empty()) {
         let r = v.value_range;
+        if is_variable_reference(r.of(text).trim_matches(['"', '\''])) {
+            continue;
+        }
         out.push(if v.quote.is_some() && r.len() >= 2 { TextRange::new(r.start as usize + 1, r.end as usize - 1) } else { r });
     }
     out
@@ -231,7 +244,7 @@ mod tests {
 
     #[test]
     fn compose_and_dotenv_secrets() {
-        let t = "x-db: &db\n  POSTGRES_PASSWORD: \"s1\"\nservices:\n  odoo:\n    command: odoo --db_password=s2 -w s3\n    environment:\n      - PASSWORD=s4\n      - 'ODOO_QUEUE_JOB_HTTP_AUTH_PASSWORD=s5'\n      - HOST=db\n      - URL=postgres://u:s6@db/x\n    entrypoint: [\"odoo\", \"--db_password\", \"s7\"]\n";
+        let t = "x-db: &db\n  POSTGRES_PASSWORD: \"s1\"\nservices:\n  odoo:\n    command: odoo --db_password=s2 -w s3\n    environment:\n      - PASSWORD=s4\n      - 'ODOO_QUEUE_JOB_HTTP_AUTH_PASSWORD=s5'\n      - HOST=db\n      - URL=postgres://u:s6@db/x\n      - PGPASSWORD=${PW}\n    entrypoint: [\"odoo\", \"--db_password\", \"s7\"]\n  db:\n    environment: {POSTGRES_PASSWORD: \"${PW}\"}\n";
         let y = crate::formats::compose::yaml::parse(t);
         assert!(y.errors.is_empty());
         let mut r: Vec<&str> = compose_secret_ranges(&y, t).iter().map(|r| r.of(t)).collect();

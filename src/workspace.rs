@@ -305,7 +305,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             m.link_odoo(&files, &mut odoo);
         }
         let host = system.narrow_budget(&files, host);
-        let host = match compose.first() {
+        let host = match compose.first().filter(|m| m.linked(odoo.conf)) {
             Some(m) => m.narrow_budget(&files, host),
             None => host,
         };

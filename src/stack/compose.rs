@@ -78,10 +78,29 @@ impl std::fmt::Debug for ComposeModel {
     }
 }
 
+/// An addon a `pip install` line installs (`odoo-addon-queue_job`, see
+/// [`crate::discover::addon_of_requirement`]).
+#[derive(Clone, Debug)]
+pub struct Install {
+    pub addon: String,
+    pub at: InstallPlace,
+}
+
+#[derive(Clone, Debug)]
+pub enum InstallPlace {
+    /// A word of the service's `command` or `entrypoint`.
+    Compose(Span),
+    /// A line (1-based) of the Dockerfile the service is built from.
+    Dockerfile(PathBuf, usize),
+}
+
 /// What a service is to the stack.
 #[derive(Clone, Debug)]
 pub struct ServiceModel {
     pub role: Role,
+    /// Odoo addons its `pip install` lines install (in `command`/`entrypoint`, or in the
+    /// Dockerfile it is built from).
+    pub installs: Vec<Install>,
     /// The names other containers reach it by: the service name, `container_name`, network
     /// aliases and `links` aliases (Docker's embedded DNS).
     pub hostnames: Vec<String>,
@@ -244,24 +263,51 @@ pub fn postgres_image_version(tag: Option<&str>) -> Option<u32> {
     digits.parse().ok().filter(|n| (9..=40).contains(n))
 }
 
-/// The base file a variant such as `docker-compose.prod.yml` is loaded over, when it is in
-/// the same folder.
-fn variant_base(path: &Path, exists: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+/// The services of a compose file (first document), each with whether it names an image, a
+/// build or a service it extends.
+fn top_services(y: &crate::formats::compose::yaml::YamlFile) -> Vec<(String, bool)> {
+    let Some(root) = y.docs.first().and_then(|d| d.root) else { return Vec::new() };
+    let Some((_, services)) = y.get(y.resolve(root), "services") else { return Vec::new() };
+    let crate::formats::compose::yaml::NodeKind::Mapping { entries, .. } = &y.node(y.resolve(services)).kind else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(k, v)| {
+            let name = y.node(*k).scalar()?.0.to_string();
+            let v = y.resolve(*v);
+            let whole = ["image", "build", "extends", "<<"].iter().any(|key| y.get(v, key).is_some());
+            Some((name, whole))
+        })
+        .collect()
+}
+
+/// The base file a variant is loaded over, when it is in the same folder: one named after the
+/// base (`docker-compose.prod.yml` over `docker-compose.yml`), or one whose services lack an
+/// image and a build and are all defined by the base (an override meant for `-f base -f it`).
+fn variant_base(path: &Path, exists: &dyn Fn(&Path) -> bool, services: &dyn Fn(&Path) -> Vec<(String, bool)>) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     if DEFAULT_FILE_NAMES.contains(&name) || DEFAULT_OVERRIDE_NAMES.contains(&name) {
         return None;
     }
     let dir = path.parent()?;
-    for base in DEFAULT_FILE_NAMES {
-        let stem = base.rsplit_once('.').map(|x| x.0).unwrap_or(base);
+    let bases: Vec<PathBuf> = DEFAULT_FILE_NAMES.iter().map(|b| dir.join(b)).filter(|b| exists(b)).collect();
+    for base in &bases {
+        let base_name = base.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let stem = base_name.rsplit_once('.').map(|x| x.0).unwrap_or(base_name);
         if name.starts_with(&format!("{stem}.")) && (name.ends_with(".yml") || name.ends_with(".yaml")) {
-            let b = dir.join(base);
-            if exists(&b) {
-                return Some(b);
-            }
+            return Some(base.clone());
         }
     }
-    None
+    let mine = services(path);
+    let partial: Vec<&String> = mine.iter().filter(|(_, whole)| !whole).map(|(n, _)| n).collect();
+    if partial.is_empty() {
+        return None;
+    }
+    bases.into_iter().find(|b| {
+        let theirs = services(b);
+        partial.iter().all(|p| theirs.iter().any(|(n, _)| n == *p))
+    })
 }
 
 /// Loads the compose projects of the stack made of `stack_files`, adding the files they read
@@ -286,7 +332,16 @@ pub fn build<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>) -> Vec<Com
         if DEFAULT_OVERRIDE_NAMES.contains(&name) && DEFAULT_FILE_NAMES.iter().any(|b| reg.exists(&dir.join(b))) {
             continue;
         }
-        let files = match variant_base(path, &exists) {
+        let services = |p: &Path| {
+            let key = canon(p);
+            stack_files
+                .iter()
+                .find(|&&f| canon(&reg.files().source(f).path) == key)
+                .and_then(|&f| reg.files().compose(f))
+                .map(top_services)
+                .unwrap_or_default()
+        };
+        let files = match variant_base(path, &exists, &services) {
             Some(base) => vec![base, path.clone()],
             None => with_override(path, &*reg),
         };
@@ -368,7 +423,12 @@ fn classify<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Compose
     let cmd: Vec<&str> = s.command.iter().flat_map(|c| c.value.args.iter().map(String::as_str)).collect();
     let words: Vec<&str> = entry.iter().chain(cmd.iter()).copied().collect();
     let runs = |names: &[&str]| words.iter().take(3).any(|w| names.contains(&program(w)));
-    let role = if is_odoo_image(image) || runs(&["odoo", "odoo-bin", "odoo.py"]) {
+    // a service built from a Dockerfile, without an image name that says what it runs
+    let built_odoo = image.is_empty()
+        && s.raw.get("build").is_some()
+        && s.name.to_ascii_lowercase().starts_with("odoo")
+        && !["db", "postgres", "pg", "nginx", "proxy", "redis"].iter().any(|w| s.name.to_ascii_lowercase().contains(w));
+    let role = if is_odoo_image(image) || runs(&["odoo", "odoo-bin", "odoo.py"]) || built_odoo {
         Role::Odoo(Box::new(odoo_container(reg, stack_files, m, s)))
     } else if is_postgres_image(image) || runs(&["postgres", "postmaster"]) {
         Role::Postgres(pg_container(reg, stack_files, m, s))
@@ -377,7 +437,53 @@ fn classify<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Compose
     } else {
         Role::Other
     };
-    ServiceModel { role, hostnames }
+    let mut installs = Vec::new();
+    for key in ["command", "entrypoint"] {
+        let words = command_words(m, s.raw.get(key));
+        // `sh -c "pip install … && odoo"` is one word: look inside it too
+        for (w, span, _) in &words {
+            for token in w.split_whitespace() {
+                if let Some(addon) = crate::discover::addon_of_requirement(token) {
+                    installs.push(Install { addon, at: InstallPlace::Compose(*span) });
+                }
+            }
+        }
+    }
+    if let Some(path) = dockerfile(m, s)
+        && let Ok(bytes) = reg.read(&path)
+        && bytes.len() < 256 * 1024
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        for (n, line) in text.lines().enumerate() {
+            if !(line.contains("pip") || line.contains("odoo")) {
+                continue;
+            }
+            for token in line.split_whitespace() {
+                if let Some(addon) = crate::discover::addon_of_requirement(token) {
+                    installs.push(Install { addon, at: InstallPlace::Dockerfile(path.clone(), n + 1) });
+                }
+            }
+        }
+    }
+    ServiceModel { role, hostnames, installs }
+}
+
+/// The Dockerfile a service is built from: `build: DIR` or `build: {context, dockerfile}`.
+fn dockerfile(m: &ComposeModel, s: &Service) -> Option<PathBuf> {
+    let build = s.raw.get("build")?;
+    let base = m.project.file(build.origin.file).base_dir.clone();
+    let (context, file) = match build.as_str() {
+        Some(c) => (c.to_string(), "Dockerfile".to_string()),
+        None => (
+            build.get("context").and_then(|c| c.as_str()).unwrap_or(".").to_string(),
+            build.get("dockerfile").and_then(|d| d.as_str()).unwrap_or("Dockerfile").to_string(),
+        ),
+    };
+    if context.contains("://") || context.starts_with("git@") {
+        return None;
+    }
+    let dir = crate::formats::compose::loader::resolve_path(&base, &context, &m.project.env);
+    Some(crate::formats::compose::loader::normalize_path(&dir.join(file)))
 }
 
 impl ComposeModel {
@@ -396,9 +502,22 @@ impl ComposeModel {
         Some(Span::new(self.id(o.file)?, o.key_range.unwrap_or(o.range)))
     }
 
-    /// Where findings about a whole service point: its name in the file that defines it.
+    /// Where findings about a whole service point: its name under `services:` in the last
+    /// compose file of the project that names it (else where its definition comes from, e.g.
+    /// the file it extends).
     pub fn service_span(&self, i: usize) -> Option<Span> {
-        self.key_span(&self.project.services.get(i)?.origin)
+        let s = self.project.services.get(i)?;
+        for (id, f) in self.project.compose_files().collect::<Vec<_>>().into_iter().rev() {
+            let y = &f.yaml;
+            for doc in &y.docs {
+                let Some(root) = doc.root else { continue };
+                let Some((_, services)) = y.get(y.resolve(root), "services") else { continue };
+                if let Some((key, _)) = y.get(y.resolve(services), &s.name) {
+                    return Some(Span::new(self.id(id)?, y.node(key).range));
+                }
+            }
+        }
+        self.key_span(&s.origin)
     }
 
     pub fn service(&self, i: usize) -> &Service {
@@ -409,6 +528,16 @@ impl ComposeModel {
     pub fn odoo_service(&self) -> Option<(usize, &Service, &OdooContainer)> {
         let i = self.odoo?;
         Some((i, &self.project.services[i], self.services[i].odoo()?))
+    }
+
+    /// Whether the Odoo service runs the configuration the stack's settings come from: the
+    /// stack's odoo.conf (`conf`), or, with none, the image's own or an unknown one.
+    pub fn linked(&self, conf: Option<FileId>) -> bool {
+        match self.odoo_service().map(|(_, _, c)| &c.config) {
+            Some(ConfigLink::File { file, .. }) => conf == Some(*file),
+            Some(ConfigLink::Image | ConfigLink::Unknown { .. }) => conf.is_none(),
+            None => false,
+        }
     }
 
     /// Every Odoo service.
@@ -440,11 +569,9 @@ impl ComposeModel {
             .unwrap_or_else(|| "docker-compose.yml".into())
     }
 
-    /// "service `odoo` in docker-compose.yml".
+    /// "service `odoo` in docker-compose.yml" (the project's first file).
     pub fn describe_service(&self, i: usize) -> String {
-        let s = self.service(i);
-        let file = self.project.file(s.origin.file).source.path.file_name().map(|n| n.to_string_lossy().into_owned());
-        format!("service `{}` in {}", s.name, file.unwrap_or_default())
+        format!("service `{}` in {}", self.service(i).name, self.name())
     }
 
     /// The edit that sets `path` (`stop_grace_period`, `healthcheck.start_period`,
@@ -512,19 +639,20 @@ impl ComposeModel {
     /// configuration file lacks (they come last on its command line).
     pub fn link_odoo(&self, fs: &FileSet, odoo: &mut OdooSettings) {
         let Some((_, s, c)) = self.odoo_service() else { return };
+        if !self.linked(odoo.conf) {
+            // the container runs another configuration than the stack's odoo.conf
+            return;
+        }
         let image_span = s.image.as_ref().and_then(|i| self.span(&i.origin));
         match &c.config {
-            ConfigLink::Image if odoo.conf.is_none() => {
+            ConfigLink::Image => {
                 let Some(span) = image_span else { return };
                 odoo.image = Some(span);
                 for (key, value) in [("addons_path", "/mnt/extra-addons"), ("data_dir", "/var/lib/odoo")] {
                     odoo.set(Setting { key: key.into(), raw: value.into(), origin: Origin::Image { span } });
                 }
             }
-            ConfigLink::File { file, .. } if odoo.conf == Some(*file) => {}
-            ConfigLink::Unknown { .. } if odoo.conf.is_none() => {}
-            // the container runs another configuration than the stack's odoo.conf
-            _ => return,
+            ConfigLink::File { .. } | ConfigLink::Unknown { .. } => {}
         }
         let env = |name: &str| s.env(name).and_then(|e| Some((e.value.clone()?, self.span(&e.origin)?)));
         if odoo.major >= 19 {
@@ -617,7 +745,9 @@ impl ComposeModel {
     pub fn narrow_budget(&self, fs: &FileSet, host: HostFacts) -> HostFacts {
         let Some((i, s, _)) = self.odoo_service() else { return host };
         let mut out = host;
-        let file = |o: &ComposeOrigin| self.id(o.file).map(|f| fs.source(f).display.clone()).unwrap_or_default();
+        let file = |o: &ComposeOrigin| {
+            self.project.file(o.file).source.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        };
         if let Some(m) = s.memory_limit()
             && out.memory.as_ref().is_none_or(|h| m.value < h.value)
         {
@@ -675,8 +805,17 @@ fn command_words(m: &ComposeModel, v: Option<&crate::formats::compose::value::Va
             .filter_map(|i| {
                 let text = i.as_str()?.to_string();
                 let span = m.span(&i.origin)?;
-                let plain = i.is_plain() && i.interpolations().is_empty();
-                Some((text, span, plain))
+                if !i.interpolations().is_empty() {
+                    return Some((text, span, false));
+                }
+                // the word's own text, inside its quotes when it is written without escapes
+                let raw = m.project.file(i.origin.file).source.text.get(i.origin.range.range()).unwrap_or("");
+                let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\''));
+                if quoted && raw[1..raw.len() - 1] == text {
+                    let r = TextRange::new(span.range.start as usize + 1, span.range.end as usize - 1);
+                    return Some((text, Span::new(span.file, r), true));
+                }
+                Some((text.clone(), span, i.is_plain() && raw == text))
             })
             .collect(),
         Val::Str { text, .. } => {
@@ -914,6 +1053,9 @@ fn pg_container<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Com
         if bitnami {
             return Some("/bitnami/postgresql/data".to_string());
         }
+        if image.as_ref().is_some_and(|(n, _)| last_component(n).starts_with("timescaledb-ha")) {
+            return Some("/home/postgres/pgdata/data".to_string());
+        }
         let official = image.as_ref().is_some_and(|(n, _)| {
             let last = last_component(n);
             last == "postgres" || last == "postgis" || last.starts_with("timescaledb") || last.starts_with("postgres-")
@@ -1076,9 +1218,24 @@ mod tests {
     #[test]
     fn variants() {
         let exists = |p: &Path| p == Path::new("/p/docker-compose.yml");
-        assert_eq!(variant_base(Path::new("/p/docker-compose.prod.yml"), &exists), Some(PathBuf::from("/p/docker-compose.yml")));
-        assert_eq!(variant_base(Path::new("/p/docker-compose.yml"), &exists), None);
-        assert_eq!(variant_base(Path::new("/p/docker-compose.override.yml"), &exists), None);
-        assert_eq!(variant_base(Path::new("/p/prod.yml"), &exists), None);
+        let yaml = |t: &str| top_services(&crate::formats::compose::yaml::parse(t));
+        let services = |p: &Path| match p.to_str() {
+            Some("/p/docker-compose.yml") => yaml("services:\n  odoo:\n    image: odoo\n  db:\n    image: postgres\n"),
+            Some("/p/dev.yml") => yaml("services:\n  odoo:\n    ports: [\"8069:8069\"]\n"),
+            Some("/p/other.yml") => yaml("services:\n  odoo:\n    image: odoo\n"),
+            Some("/p/stray.yml") => yaml("services:\n  web:\n    ports: [\"80:80\"]\n"),
+            _ => Vec::new(),
+        };
+        let base = Some(PathBuf::from("/p/docker-compose.yml"));
+        assert_eq!(variant_base(Path::new("/p/docker-compose.prod.yml"), &exists, &services), base);
+        assert_eq!(variant_base(Path::new("/p/docker-compose.yml"), &exists, &services), None);
+        assert_eq!(variant_base(Path::new("/p/docker-compose.override.yml"), &exists, &services), None);
+        assert_eq!(
+            variant_base(Path::new("/p/dev.yml"), &exists, &services),
+            base,
+            "services without image, defined by the base"
+        );
+        assert_eq!(variant_base(Path::new("/p/other.yml"), &exists, &services), None, "a whole project");
+        assert_eq!(variant_base(Path::new("/p/stray.yml"), &exists, &services), None, "a service the base lacks");
     }
 }

@@ -70,7 +70,7 @@ impl Stack {
     pub fn odoo_container(
         &self,
     ) -> Option<(&compose::ComposeModel, usize, &crate::formats::compose::Service, &compose::OdooContainer)> {
-        let m = self.compose.first()?;
+        let m = self.compose.first().filter(|m| m.linked(self.odoo.conf))?;
         let (i, s, c) = m.odoo_service()?;
         Some((m, i, s, c))
     }
@@ -81,7 +81,7 @@ impl Stack {
         if let Some(e) = self.odoo.set_edits(fs, key, value) {
             return Some(e);
         }
-        let m = self.compose.first()?;
+        let (m, ..) = self.odoo_container()?;
         m.odoo_set_edit(&self.odoo, key, value).map(|e| vec![e])
     }
 

@@ -70,7 +70,7 @@ impl Rule for PgPoolCanExhaust {
             match lower {
                 Some(edits) => {
                     d = d
-                        .with_fix(Fix::unsafe_(format!("lower `db_maxconn` to {per} in odoo.conf, so that {users} pools of {per} fit under `max_connections` {max}"), edits))
+                        .with_fix(Fix::unsafe_(format!("lower `db_maxconn` to {per}, so that {users} pools of {per} fit under `max_connections` {max}"), edits))
                         .with_note(format!("or raise `max_connections` to {need} in postgresql.conf, or put PgBouncer between Odoo and PostgreSQL"));
                 }
                 None if need <= MAX_SENSIBLE_CONNECTIONS => {

@@ -115,15 +115,37 @@ fn postgresql_includes(ctx: &mut Ctx) {
 /// the usual case).
 fn compose(ctx: &mut Ctx) {
     use crate::formats::compose::ErrorKind;
+    use crate::formats::compose::interpolate::{Outcome, interpolate};
+    use crate::formats::compose::loader::FileRole;
     for m in &ctx.stack.compose {
+        let env = &m.project.env;
+        let extends_missing = m.project.missing.iter().any(|f| f.role == FileRole::Extends);
         for e in &m.project.errors {
+            // A value that holds an unset variable is only wrong in this checkout: the
+            // server's environment sets it.
+            let text = e.error.range.of(&m.project.file(e.file).source.text);
+            let unset =
+                interpolate(text, &|k| env.value(k)).is_ok_and(|i| i.records.iter().any(|r| matches!(r.outcome, Outcome::Unset)));
+            if e.kind == ErrorKind::Model && unset {
+                continue;
+            }
+            // a service that extends a missing file has nothing else (OL006 says why)
+            if extends_missing && e.error.message.contains("neither an image nor a build context") {
+                continue;
+            }
             match e.kind {
                 ErrorKind::Interpolation if e.error.message.starts_with("required variable") => continue,
                 ErrorKind::Interpolation | ErrorKind::Model | ErrorKind::ExtendsCycle => {}
-                // the file's own syntax (reported with the file) and missing files (OL006)
-                ErrorKind::Yaml | ErrorKind::DotEnv | ErrorKind::MissingFile => continue,
+                // missing files are OL006's
+                ErrorKind::MissingFile => continue,
+                // the file's own syntax is reported with the file; what only the whole
+                // document shows (a duplicate key, an alias to nothing) is not
+                ErrorKind::Yaml | ErrorKind::DotEnv => {}
             }
             let Some(file) = m.id(e.file) else { continue };
+            if ctx.files.get(file).errors.iter().any(|x| x.range == e.error.range) {
+                continue;
+            }
             report(ctx, file, "docker compose", &e.error, None);
         }
     }

@@ -66,6 +66,8 @@ impl Rule for MemoryOvercommit {
                 && let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string())
             {
                 d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}` to fit {}", memory.value), edits));
+            } else if target >= 1 {
+                d = d.with_help(format!("lower `workers` to {target} to fit {}", memory.value));
             } else {
                 d = d.with_help("this host is too small for prefork mode with these cron workers: add memory");
             }
