@@ -52,7 +52,7 @@ pub struct Millis(pub u64);
 
 impl Millis {
     pub fn secs(s: u64) -> Millis {
-        Millis(s * 1000)
+        Millis(s.saturating_mul(1000))
     }
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0

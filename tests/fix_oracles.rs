@@ -522,10 +522,7 @@ fn fixed_compose_files_load_in_compose() {
             .take(1)
             .collect();
         let theirs: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
-        let project = load(
-            &LoadOptions { files: bases.clone(), project_dir: None, env: Vec::new(), dotenv: true },
-            &RealFs,
-        );
+        let project = load(&LoadOptions { files: bases.clone(), project_dir: None, env: Vec::new(), dotenv: true }, &RealFs);
         assert!(project.errors.is_empty(), "{}: {:?}", case.display(), project.errors);
         assert!(!project.services.is_empty(), "{}: no services", case.display());
         for s in &project.services {

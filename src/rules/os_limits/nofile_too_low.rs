@@ -155,8 +155,8 @@ fn limits_conf(ctx: &mut Ctx) {
 }
 
 /// Each compose service that runs Odoo: its `ulimits.nofile`. Without one, the container gets
-/// the limit of the container runtime: containerd 2.0 (and Docker 25's unit) no longer raise
-/// theirs, so that is systemd's default, 1024 soft.
+/// the limit of the container runtime: containerd 2.0 no longer raises its own, so that is
+/// systemd's default, 1024 soft.
 fn compose(ctx: &mut Ctx) {
     for (m, i, s, _) in crate::rules::containers::odoo_services(ctx) {
         let u = s.ulimit("nofile");
@@ -181,7 +181,7 @@ fn compose(ctx: &mut Ctx) {
                     at,
                     "no `ulimits.nofile`".to_string(),
                     format!(
-                        "{} sets no `ulimits.nofile`, so Odoo gets the container runtime's limit: 1024 open files (soft) since containerd 2.0 and Docker 25 stopped raising it",
+                        "{} sets no `ulimits.nofile`, so Odoo inherits the container runtime's limit: 1024 open files (soft) under containerd 2.0 and later, whose unit no longer raises it",
                         m.describe_service(i)
                     ),
                 )

@@ -46,7 +46,7 @@ fn compose(ctx: &mut Ctx) {
     let real_secs = real.value as u64;
     let Some((m, i, s, _)) = ctx.stack.odoo_container() else { return };
     let grace = s.stop_grace_period.as_ref().map(|g| g.value).unwrap_or(crate::units::Millis::secs(10));
-    if grace.0 >= real_secs * 1000 {
+    if grace.0 >= real_secs.saturating_mul(1000) {
         return;
     }
     let (span, label) = match s.stop_grace_period.as_ref().and_then(|g| m.span(&g.origin)) {
@@ -72,7 +72,7 @@ fn compose(ctx: &mut Ctx) {
     {
         d = d.with_label(s, if l.is_empty() { format!("{real_secs} s per request") } else { l });
     }
-    let value = format!("{}s", real_secs + MARGIN_SECS);
+    let value = format!("{}s", real_secs.saturating_add(MARGIN_SECS));
     match m.set_edit(i, "stop_grace_period", &value) {
         Ok(edit) => {
             d = d.with_fix(Fix::safe(
@@ -108,7 +108,7 @@ fn systemd(ctx: &mut Ctx) {
         }) else {
             continue;
         };
-        if stop_ms.0 >= real_secs * 1000 {
+        if stop_ms.0 >= real_secs.saturating_mul(1000) {
             continue;
         }
         let shown = format!("{} s", stop_ms.as_secs_f64());
@@ -138,7 +138,7 @@ fn systemd(ctx: &mut Ctx) {
                 "with `KillMode=control-group` (the default) systemd sends SIGTERM to every worker at once and Odoo's workers die on it at once: set `KillMode=mixed` (as Debian's odoo.service does) so that only the master gets it",
             );
         }
-        let value = format!("{}s", real_secs + MARGIN_SECS);
+        let value = format!("{}s", real_secs.saturating_add(MARGIN_SECS));
         // `TimeoutSec=` also sets the start timeout: leave it, and add `TimeoutStopSec=` after it.
         let current = stop.origin.as_ref().filter(|o| {
             unit.files().get(o.file).is_some_and(|&f| o.line_range.of(&ctx.files.source(f).text).starts_with("TimeoutStopSec"))
