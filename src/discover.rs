@@ -384,6 +384,32 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
     if best >= 4 { Some(kind) } else { None }
 }
 
+/// For a file named on the command line that its content alone does not settle (a snippet of
+/// nginx headers, a compose fragment, an empty postgresql.auto.conf): its name decides.
+fn sniff_by_name(path: &Path, text: &str) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    if name.ends_with(".yml") || name.ends_with(".yaml") {
+        return Some(FileKind::Compose);
+    }
+    if name.contains("postgresql") {
+        return Some(FileKind::Postgresql);
+    }
+    if name.ends_with(".service") || name.ends_with(".socket") {
+        return Some(FileKind::Systemd);
+    }
+    if name.starts_with("limits") {
+        return Some(FileKind::Limits);
+    }
+    let nginxish = text.lines().map(str::trim).any(|l| !l.starts_with('#') && (l.ends_with(';') || l.ends_with('{')));
+    if nginxish || name.contains("nginx") {
+        return Some(FileKind::Nginx);
+    }
+    if name.contains("odoo") || name.contains("openerp") {
+        return Some(FileKind::OdooConf);
+    }
+    None
+}
+
 /// Whether a YAML text has a top-level `services:` key (the mark of a compose file).
 fn has_top_level_services(text: &str) -> bool {
     text.lines().any(|l| {
@@ -477,7 +503,9 @@ pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, Discover
             if looks_binary(&bytes) {
                 return Err(DiscoverError::UnknownKind(path.to_path_buf()));
             }
-            sniff(path, &text).ok_or_else(|| DiscoverError::UnknownKind(path.to_path_buf()))?
+            sniff(path, &text)
+                .or_else(|| sniff_by_name(path, &text))
+                .ok_or_else(|| DiscoverError::UnknownKind(path.to_path_buf()))?
         }
     };
     Ok(Found { path: path.to_path_buf(), kind, bytes })

@@ -18,10 +18,10 @@ pub struct Bytes(pub u64);
 
 impl Bytes {
     pub fn mib(n: u64) -> Bytes {
-        Bytes(n * MIB)
+        Bytes(n.saturating_mul(MIB))
     }
     pub fn gib(n: u64) -> Bytes {
-        Bytes(n * GIB)
+        Bytes(n.saturating_mul(GIB))
     }
 }
 

@@ -273,3 +273,55 @@ fn nonsense_values_everywhere() {
     assert_sane("absurd numbers", &o);
     assert!(o.stdout.contains("OL"), "absurd values should be reported: {}", o.stdout);
 }
+
+#[test]
+fn numbers_that_overflow_any_product() {
+    // Values that fit an i64 or u64 but overflow any multiplication with them (a debug build
+    // panics on overflow: this must finish cleanly).
+    let odoo_conf = "[options]\nworkers = 9223372036854775807\nmax_cron_threads = 9223372036854775807\nlimit_memory_soft = 9223372036854775807\nlimit_memory_hard = 99999999999999999\nlimit_time_real = 99999999999999999\nlimit_time_cpu = 99999999999999999\ndb_maxconn = 9223372036854775807\nserver_wide_modules = base,web,queue_job\nproxy_mode = True\n\n[queue_job]\nchannels = root:18446744073709551615\n";
+    let nginx = "events { worker_connections 18446744073709551615; }\nhttp { server { listen 80; proxy_read_timeout 9999999999999999999s; client_max_body_size 99999999999999999999g; location / { proxy_pass http://127.0.0.1:8069; } location /websocket { proxy_pass http://127.0.0.1:8072; } } }\n";
+    let pg =
+        "max_connections = 262143\nwork_mem = 2147483647\nshared_buffers = 1073741823\nsuperuser_reserved_connections = 262142\n";
+    let unit = "[Service]\nExecStart=/usr/bin/odoo -c /etc/odoo/odoo.conf --workers=9223372036854775807 --limit-time-real=99999999999999999\nTimeoutStopSec=infinity\nLimitNOFILE=infinity\nMemoryMax=18446744073709551615\n";
+    let toml = "[host]\ncpus = 4294967295\nmemory = \"18446744073709551615\"\n";
+    let (_d, o) = check_dir(&[
+        ("odoo.conf", odoo_conf.as_bytes().to_vec()),
+        ("nginx.conf", nginx.as_bytes().to_vec()),
+        ("postgresql.conf", pg.as_bytes().to_vec()),
+        ("odoo.service", unit.as_bytes().to_vec()),
+        ("odoo-lint.toml", toml.as_bytes().to_vec()),
+    ]);
+    assert_sane("overflowing numbers", &o);
+    // and the same with fixes applied
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("odoo.conf", odoo_conf),
+        ("nginx.conf", nginx),
+        ("postgresql.conf", pg),
+        ("odoo.service", unit),
+        ("odoo-lint.toml", toml),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let o = run(&["check", ".", "--fix", "--unsafe-fixes", "--format", "concise"], dir.path());
+    assert_sane("overflowing numbers, fixed", &o);
+}
+
+#[test]
+fn every_corpus_file_alone() {
+    // Each real file checked on its own, as a user would name it: never a crash.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut n = 0;
+    for kind in std::fs::read_dir(&corpus).unwrap().flatten().filter(|e| e.path().is_dir()) {
+        for f in std::fs::read_dir(kind.path()).unwrap().flatten() {
+            let o = run(&["check", &f.path().to_string_lossy(), "--format", "concise"], &corpus);
+            assert_sane(&f.path().display().to_string(), &o);
+            // every corpus file is one of ours: named on the command line, its kind is found
+            if !f.file_name().to_string_lossy().ends_with(".md") && !f.file_name().to_string_lossy().ends_with(".tsv") {
+                assert!(o.code <= 1, "{}: exit {}: {}", f.path().display(), o.code, o.stderr);
+            }
+            n += 1;
+        }
+    }
+    assert!(n > 200);
+}

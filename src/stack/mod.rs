@@ -85,6 +85,13 @@ impl Stack {
         m.odoo_set_edit(&self.odoo, key, value).map(|e| vec![e])
     }
 
+    /// Whether the stack says how its Odoo runs: an odoo.conf, an Odoo systemd unit, or a
+    /// compose service on the official image's own configuration. Without one, rules that compare with Odoo's settings
+    /// stay silent rather than compare with defaults nobody chose.
+    pub fn has_odoo(&self) -> bool {
+        self.odoo.known() || self.system.odoo_units().next().is_some()
+    }
+
     /// Whether a proxy fronts Odoo in this stack.
     pub fn behind_proxy(&self, _fs: &FileSet) -> bool {
         !self.routes.is_empty()

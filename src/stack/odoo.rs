@@ -230,7 +230,13 @@ impl OdooSettings {
         if workers == 0 {
             return Processes { http: 0, cron: 0, gevent: 0, threaded: true };
         }
-        Processes { http: workers.max(0) as u64, cron: cron as u64, gevent: 1, threaded: false }
+        // No machine runs more than a million Odoo processes: absurd values stay countable.
+        Processes {
+            http: workers.clamp(0, MAX_PROCESSES) as u64,
+            cron: cron.min(MAX_PROCESSES) as u64,
+            gevent: 1,
+            threaded: false,
+        }
     }
 
     /// "`limit_time_real` is 120 s (Odoo 17 default)"-style description of an int option.
@@ -289,6 +295,9 @@ impl OdooSettings {
         )
     }
 }
+
+/// A cap on process counts read from files (`workers = 99999999999`), for arithmetic.
+const MAX_PROCESSES: i64 = 1_000_000;
 
 /// Counts of Odoo processes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

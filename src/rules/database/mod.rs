@@ -78,7 +78,7 @@ impl Pools {
             return self.db_maxconn as u64;
         }
         let gevent = self.gevent_pool.as_ref().map(|(v, _)| *v).unwrap_or(self.db_maxconn) as u64;
-        (p.http + p.cron) * self.db_maxconn as u64 + p.gevent * gevent
+        (p.http + p.cron).saturating_mul(self.db_maxconn as u64).saturating_add(p.gevent.saturating_mul(gevent))
     }
 
     /// "7 processes (4 HTTP + 2 cron + 1 gevent) × `db_maxconn` 64 (Odoo 17 default)", with the
@@ -122,7 +122,7 @@ impl PgBudget {
         };
         let odoo = odoo_known(ctx).then(|| {
             let p = ctx.stack.odoo.processes();
-            (p, Bytes(p.total() * PROCESS_ESTIMATE.0))
+            (p, Bytes(p.total().saturating_mul(PROCESS_ESTIMATE.0)))
         });
         Some(PgBudget { host, odoo })
     }

@@ -27,7 +27,7 @@ pub(crate) fn floor_per_process(pools: &Pools) -> u64 {
 
 /// The floor of connections Odoo needs against `max_connections`: (need, max), when both are known.
 pub(crate) fn floor_exceeds(pools: &Pools, pg: &crate::stack::postgres::PgModel) -> Option<(u64, i64)> {
-    let need = pools.processes.total() * floor_per_process(pools) + reserved(pg).max(0) as u64;
+    let need = pools.processes.total().saturating_mul(floor_per_process(pools)).saturating_add(reserved(pg).max(0) as u64);
     let (max, _) = pg.int("max_connections")?;
     (need > max.max(0) as u64).then_some((need, max))
 }

@@ -40,7 +40,7 @@ impl Rule for PgPoolCanExhaust {
             let Some((max, _)) = pg.int("max_connections") else { continue };
             let reserved = reserved(pg).max(0);
             let total = pools.total();
-            let need = total + reserved as u64;
+            let need = total.saturating_add(reserved as u64);
             if need <= max.max(0) as u64 {
                 continue;
             }

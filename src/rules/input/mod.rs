@@ -4,6 +4,7 @@ pub mod boolean_misread;
 pub mod deprecated_option;
 pub mod duplicate_option;
 pub mod host_unknown;
+pub mod ignored_line;
 pub mod include_not_found;
 pub mod indented_key_continues_value;
 pub mod inline_comment_in_value;
@@ -91,6 +92,40 @@ pub fn is_template_value(value: &str) -> bool {
         }
     }
     false
+}
+
+/// The problems systemd reports in a unit, each with whether systemd refuses the unit for it
+/// (`true`) or logs it and reads on (`false`). The parser stops at a fatal syntax error (a
+/// bad section header, bytes that are not UTF-8, an over-long line: the last error recorded
+/// then) and a bad `Exec*=` command is fatal unless its line has the `-` prefix. Commands whose
+/// program is a template placeholder (`{{ODOO_DIR}}/odoo-bin`) are left alone: the file is
+/// rendered before systemd reads it.
+pub(crate) fn systemd_problems(
+    ctx: &Ctx,
+    file: FileId,
+    unit: &crate::formats::systemd::UnitFile,
+) -> Vec<(crate::formats::SyntaxError, bool)> {
+    let mut out = Vec::new();
+    let fatal = if unit.load_error { unit.errors.len().checked_sub(1) } else { None };
+    for (i, e) in unit.errors.iter().enumerate() {
+        out.push((e.clone(), Some(i) == fatal));
+    }
+    for a in &unit.assignments {
+        if a.ignored.is_some() || !a.key.starts_with("Exec") || a.value.is_empty() || unit.section_name(a) != Some("Service") {
+            continue;
+        }
+        let line = crate::formats::systemd::exec::parse_exec(&a.value);
+        let last = line.errors.len().checked_sub(1);
+        let text = &ctx.files.source(file).text;
+        for (i, e) in line.errors.iter().enumerate() {
+            let at = e.range.of(text);
+            if at.contains("{{") || at.contains("{%") {
+                continue;
+            }
+            out.push((e.clone(), line.fatal && Some(i) == last));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@ use crate::files::{FileKind, Syntax};
 use crate::formats::SyntaxError;
 use crate::formats::postgresql::IncludeProblemKind;
 use crate::formats::systemd::UnitFile;
-use crate::formats::systemd::exec::parse_exec;
 use crate::rules::{Ctx, Rule, RuleMeta};
 use crate::source::{FileId, Span};
 
@@ -44,11 +43,8 @@ impl Rule for ParseError {
                 Syntax::OdooConf(conf) => conf.errors.iter().for_each(|e| report(ctx, file, program, e, None)),
                 Syntax::Nginx(tree) => tree.errors().iter().for_each(|e| report(ctx, file, program, e, None)),
                 Syntax::Postgresql(conf) => conf.errors.iter().for_each(|e| report(ctx, file, program, e, None)),
-                Syntax::Limits(limits) => limits
-                    .errors
-                    .iter()
-                    .filter(|e| !super::is_nofile_value_error(limits, e))
-                    .for_each(|e| report(ctx, file, program, e, None)),
+                // pam_limits logs a line it cannot use and reads on: OL014's
+                Syntax::Limits(_) => {}
                 Syntax::Systemd(unit) => systemd(ctx, file, unit),
                 Syntax::Compose(_) | Syntax::DotEnv(_) | Syntax::Unparsed => {}
             }
@@ -58,32 +54,13 @@ impl Rule for ParseError {
     }
 }
 
-/// systemd refuses to load a unit only for a few errors: a bad section header, bytes that are
-/// not UTF-8, an over-long line (the parser stops there and sets `load_error`: the last error
-/// it recorded is that one), or a bad `Exec*=` command without the `-` prefix. Everything else
-/// it logs and ignores (an unknown key or section, a line without `=`, an assignment outside a
-/// section, an unknown escape kept as written): the unit loads without that line, so these
-/// are warnings. A command whose program is a template placeholder (`{{ODOO_DIR}}/odoo-bin`)
-/// is left alone: the file is rendered before systemd reads it.
+/// What systemd refuses in a unit: a bad section header, bytes that are not UTF-8, an
+/// over-long line, a bad `Exec*=` command without the `-` prefix. What it reads past and
+/// ignores is OL014's.
 fn systemd(ctx: &mut Ctx, file: FileId, unit: &UnitFile) {
-    let fatal = if unit.load_error { unit.errors.len().checked_sub(1) } else { None };
-    for (i, e) in unit.errors.iter().enumerate() {
-        report(ctx, file, "systemd", e, (Some(i) != fatal).then_some(Severity::Warning));
-    }
-    for a in &unit.assignments {
-        if a.ignored.is_some() || !a.key.starts_with("Exec") || a.value.is_empty() || unit.section_name(a) != Some("Service") {
-            continue;
-        }
-        let line = parse_exec(&a.value);
-        let last = line.errors.len().checked_sub(1);
-        let text = &ctx.files.source(file).text;
-        for (i, e) in line.errors.iter().enumerate() {
-            let at = e.range.of(text);
-            if at.contains("{{") || at.contains("{%") {
-                continue; // a template placeholder, filled in before systemd reads the file
-            }
-            let refused = line.fatal && Some(i) == last;
-            report(ctx, file, "systemd", e, (!refused).then_some(Severity::Warning));
+    for (e, fatal) in super::systemd_problems(ctx, file, unit) {
+        if fatal {
+            report(ctx, file, "systemd", &e, None);
         }
     }
 }
@@ -152,10 +129,7 @@ fn compose(ctx: &mut Ctx) {
 }
 
 fn report(ctx: &mut Ctx, file: FileId, program: &str, e: &SyntaxError, severity: Option<Severity>) {
-    let message = match severity {
-        Some(_) => format!("{program} reads this file but ignores a part of it: {}", e.message),
-        None => format!("{program} cannot read this file: {}", e.message),
-    };
+    let message = format!("{program} cannot read this file: {}", e.message);
     let mut d = ctx.diag(Span::new(file, e.range), message).with_primary_label(e.label.clone().unwrap_or_default());
     for (range, label) in &e.related {
         d = d.with_label(Span::new(file, *range), label.clone());

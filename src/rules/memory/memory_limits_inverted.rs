@@ -67,7 +67,7 @@ impl Rule for MemoryLimitsInverted {
                 }
             } else if hard.origin.is_default() || soft.value == hard.value {
                 // raise the hard limit to Odoo's ratio (2560/2048 = 1.25) above the soft one
-                let new_hard = soft.value + soft.value / 4;
+                let new_hard = soft.value.saturating_add(soft.value / 4);
                 if let Some(edits) = odoo.set_edits(ctx.files, hard_key, &new_hard.to_string()) {
                     d = d.with_fix(Fix::unsafe_(
                         format!("set `{hard_key} = {new_hard}` ({}, 1.25 × the soft limit)", show(new_hard)),

@@ -28,9 +28,9 @@ impl Rule for MemoryOvercommit {
         let Some(memory) = ctx.memory() else { return };
         let odoo = &ctx.stack.odoo;
         let p = odoo.processes();
-        let odoo_use = Bytes(p.total() * PROCESS_ESTIMATE.0);
+        let odoo_use = Bytes(p.total().saturating_mul(PROCESS_ESTIMATE.0));
         let pg = ctx.stack.postgres_share.unwrap_or_default();
-        let total = Bytes(odoo_use.0 + pg.0);
+        let total = Bytes(odoo_use.0.saturating_add(pg.0));
         if total <= memory.value {
             return;
         }

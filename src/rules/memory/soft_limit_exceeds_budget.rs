@@ -3,6 +3,9 @@ use crate::diagnostic::Fix;
 use crate::rules::{Ctx, Rule, RuleMeta};
 use crate::units::{Bytes, MIB};
 
+/// The smallest soft limit worth setting (Odoo's deployment guide samples 600 MiB).
+const SOFT_FLOOR: u64 = 512 * MIB;
+
 declare_rule! {
     /// The soft limits of all processes add up to more than the budget.
     pub struct SoftLimitExceedsBudget {
@@ -42,7 +45,8 @@ impl Rule for SoftLimitExceedsBudget {
         } else {
             soft.value
         };
-        let total = (p.http + p.cron) * soft.value as u64 + p.gevent * gevent_soft as u64;
+        let total =
+            (p.http + p.cron).saturating_mul(soft.value as u64).saturating_add(p.gevent.saturating_mul(gevent_soft as u64));
         let available = memory.value.0.saturating_sub(ctx.stack.postgres_share.map(|b| b.0).unwrap_or(0));
         if total <= available {
             return;
@@ -62,22 +66,26 @@ impl Rule for SoftLimitExceedsBudget {
             )
             .with_primary_label(if label.is_empty() { format!("{} per process", Bytes(soft.value as u64)) } else { label })
             .with_note("the soft limit compares virtual size (VMS), which overstates resident memory: this is a warning, not a certainty");
-        // A soft limit that fits, rounded down to 64 MiB, and the hard limit 1.25 × above it.
+        // A soft limit that fits, rounded down to 64 MiB. Below 512 MiB of virtual size an Odoo
+        // worker is recycled after nearly every request (its address space alone is several
+        // hundred MB): then the host is too small for this many workers, and no limit fixes it.
+        // The hard limit (RLIMIT_AS) is left alone unless it would fall below the soft one.
         let per = available / p.total().max(1) / (64 * MIB) * (64 * MIB);
-        if per >= 256 * MIB {
+        if per >= SOFT_FLOOR {
             let mut edits = odoo.set_edits(ctx.files, "limit_memory_soft", &per.to_string()).unwrap_or_default();
-            let hard = per + per / 4;
-            if odoo.int("limit_memory_hard").is_some_and(|h| h.value as u64 > hard) {
+            let hard = per.saturating_add(per / 4);
+            if odoo.int("limit_memory_hard").is_some_and(|h| (h.value as u64) <= per) {
                 edits.extend(odoo.set_edits(ctx.files, "limit_memory_hard", &hard.to_string()).unwrap_or_default());
             }
             if !edits.is_empty() {
-                d = d.with_fix(Fix::unsafe_(
-                    format!("set `limit_memory_soft = {per}` ({}) and the hard limit 1.25 × above it", Bytes(per)),
-                    edits,
-                ));
+                d = d.with_fix(Fix::unsafe_(format!("set `limit_memory_soft = {per}` ({})", Bytes(per)), edits));
             }
         } else {
-            d = d.with_help("this host cannot give each process a useful soft limit: lower `workers` or add memory");
+            d = d.with_help(format!(
+                "this host cannot give each of {} processes a soft limit of at least {}: lower `workers` (see OL202, OL204) or add memory",
+                p.total(),
+                Bytes(SOFT_FLOOR)
+            ));
         }
         ctx.push(d);
     }

@@ -3,6 +3,7 @@
 
 pub mod inotify_watches_low;
 pub mod limits_conf_not_applied;
+pub mod nginx_connections_above_nofile;
 pub mod nofile_soft_above_hard;
 pub mod nofile_too_low;
 

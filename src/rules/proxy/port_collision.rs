@@ -22,8 +22,11 @@ impl Rule for PortCollision {
     fn check(&self, ctx: &mut Ctx) {
         compose(ctx);
         let stack = ctx.stack;
+        if !stack.has_odoo() {
+            return;
+        }
         let odoo = &stack.odoo;
-        if !odoo.known() || !odoo.prefork() {
+        if !odoo.prefork() {
             return;
         }
         let http = http_port(stack);

@@ -22,7 +22,7 @@ impl Rule for ProxyModeOff {
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
         let odoo = &stack.odoo;
-        if !odoo.known() || stack.routes.is_empty() {
+        if !stack.has_odoo() || stack.routes.is_empty() {
             return;
         }
         let Some(mode) = odoo.flag("proxy_mode") else { return };

@@ -25,6 +25,9 @@ impl Rule for UpstreamPortMismatch {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
+        if !stack.has_odoo() {
+            return;
+        }
         if !stack.odoo.known() {
             return;
         }

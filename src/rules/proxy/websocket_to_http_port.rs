@@ -24,6 +24,9 @@ impl Rule for WebsocketToHttpPort {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
+        if !stack.has_odoo() {
+            return;
+        }
         if !stack.odoo.prefork() {
             return;
         }

@@ -24,7 +24,10 @@ impl Rule for WebsocketToIdlePort {
 
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
-        if !stack.odoo.known() || stack.odoo.prefork() {
+        if !stack.has_odoo() {
+            return;
+        }
+        if stack.odoo.prefork() {
             return;
         }
         let http = http_port(stack);

@@ -30,8 +30,8 @@ enum Key {
 /// A timeout comfortably above Odoo's: 5 % more (at least 10 s), rounded up to 10 s, so that
 /// Odoo's own limit answers first.
 pub fn timeout_for(limit_time_real: u64) -> u64 {
-    let with_margin = limit_time_real + (limit_time_real / 20).max(10);
-    with_margin.div_ceil(10) * 10
+    let with_margin = limit_time_real.saturating_add((limit_time_real / 20).max(10));
+    with_margin.div_ceil(10).saturating_mul(10)
 }
 
 impl Rule for ProxyTimeoutBelowOdoo {
@@ -42,6 +42,9 @@ impl Rule for ProxyTimeoutBelowOdoo {
     fn check(&self, ctx: &mut Ctx) {
         let stack = ctx.stack;
         let odoo = &stack.odoo;
+        if !stack.has_odoo() {
+            return;
+        }
         let Some(real) = odoo.int("limit_time_real") else { return };
         if real.value <= 0 {
             return;
