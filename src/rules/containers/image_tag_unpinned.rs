@@ -31,7 +31,8 @@ impl Rule for ImageTagUnpinned {
                 let s = m.service(i);
                 let Some(image) = &s.image else { continue };
                 let r = &image.value;
-                if r.digest.is_some() || r.name.is_empty() {
+                // an image built here (`build:`) is tagged by the build, not pulled
+                if r.digest.is_some() || r.name.is_empty() || s.raw.get("build").is_some() {
                     continue;
                 }
                 // a tag from a variable the checkout does not set is the server's business
