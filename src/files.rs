@@ -336,6 +336,26 @@ mod tests {
     }
 
     #[test]
+    fn compose_and_dotenv_files() {
+        assert_eq!(count("docker-compose.yml", FileKind::Compose, "services:\n  odoo:\n    image: odoo\n"), 0);
+        assert_eq!(count("docker-compose.yml", FileKind::Compose, "services:\n  odoo:\n\timage: odoo\n"), 1);
+        assert_eq!(count(".env", FileKind::DotEnv, "A=1\nB C=2\n"), 1);
+        // yaml.v3 refuses bytes that are not UTF-8, once
+        let mut fs = FileSet::new();
+        let id = fs.add(SourceFile::new("compose.yaml", b"services:\n  a:\n    image: caf\xe9\n".to_vec()), FileKind::Compose);
+        assert_eq!(fs.syntax_error_count(id), 1);
+        assert!(fs.get(id).errors[0].message.contains("0xE9"));
+        let compose = "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: hunter2\n      POSTGRES_USER: ${USER}\n";
+        let shown = masked(Path::new("compose.yaml"), FileKind::Compose, compose.as_bytes());
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: *******\n      POSTGRES_USER: ${USER}\n"
+        );
+        let shown = masked(Path::new(".env"), FileKind::DotEnv, b"PGPASSWORD=\"x y\"\nPGUSER=odoo\n");
+        assert_eq!(String::from_utf8(shown).unwrap(), "PGPASSWORD=\"***\"\nPGUSER=odoo\n");
+    }
+
+    #[test]
     fn secrets_of_units_and_postgresql_are_masked() {
         let unit = "[Service]\nEnvironment=PGPASSWORD=hunter2\n";
         let shown = masked(Path::new("odoo.service"), FileKind::Systemd, unit.as_bytes());

@@ -179,6 +179,8 @@ pub struct PgContainer {
     pub config: Option<FileId>,
     /// Its server in [`crate::stack::Stack::postgres`].
     pub model: Option<usize>,
+    /// The PostgreSQL major version its image tag names (`postgres:16-alpine`).
+    pub version: Option<u32>,
 }
 
 /// An nginx container.
@@ -1079,7 +1081,8 @@ fn pg_container<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Com
         .and_then(|p| host_path(s, &p))
         .and_then(|(host, _)| link_file(reg, stack_files, &host, FileKind::Postgresql))
         .filter(|&f| reg.files().get(f).kind == FileKind::Postgresql);
-    PgContainer { args, data_dir, config, model: None }
+    let version = postgres_image_version(image.as_ref().and_then(|(_, t)| t.as_deref()));
+    PgContainer { args, data_dir, config, model: None, version }
 }
 
 fn nginx_container(fs: &FileSet, stack_files: &[FileId], s: &Service) -> NginxContainer {
@@ -1184,6 +1187,200 @@ pub fn attach_postgres<R: crate::stack::postgres::Registry>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::compose::MemoryFs;
+    use crate::source::SourceFile;
+    use crate::stack::OdooVersion;
+
+    /// A registry over a FileSet and files in memory (the "disk").
+    struct Reg {
+        files: FileSet,
+        disk: MemoryFs,
+    }
+
+    impl FileSystem for Reg {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            match self.files.find(path) {
+                Some(id) => Ok(self.files.source(id).bytes.clone()),
+                None => self.disk.read(path),
+            }
+        }
+    }
+
+    impl Registry for Reg {
+        fn files(&self) -> &FileSet {
+            &self.files
+        }
+        fn register(&mut self, path: &Path, bytes: Vec<u8>, kind: FileKind) -> FileId {
+            match self.files.find(path) {
+                Some(id) => id,
+                None => self.files.add(SourceFile::new(path, bytes), kind),
+            }
+        }
+        fn reparse(&mut self, id: FileId, kind: FileKind) {
+            self.files.reparse_as(id, kind);
+        }
+    }
+
+    /// Loads `stack` (path, text, kind) with `disk` behind it; returns the registry, the
+    /// stack's files and its models.
+    fn stack(stack: &[(&str, &str, FileKind)], disk: &[(&str, &str)]) -> (Reg, Vec<FileId>, Vec<ComposeModel>) {
+        let mut reg = Reg { files: FileSet::new(), disk: disk.iter().fold(MemoryFs::default(), |fs, (p, t)| fs.with(*p, t)) };
+        let mut ids: Vec<FileId> = stack.iter().map(|(p, t, k)| reg.files.add(SourceFile::from_text(*p, t), *k)).collect();
+        let models = build(&mut reg, &mut ids);
+        (reg, ids, models)
+    }
+
+    fn settings(reg: &Reg, ids: &[FileId], m: &ComposeModel, major: u8) -> OdooSettings {
+        let version = OdooVersion { major, source: crate::stack::VersionSource::Configured("test".into()), out_of_range: None };
+        let mut odoo = OdooSettings::build(&reg.files, ids, &version);
+        m.link_odoo(&reg.files, &mut odoo);
+        odoo
+    }
+
+    #[test]
+    fn official_image_configuration_and_entrypoint() {
+        let compose = "services:\n  web:\n    image: odoo:17.0\n    command: odoo --workers=4\n    environment:\n      HOST: database\n      PGPORT: \"5433\"\n  database:\n    image: postgres:16-alpine\n";
+        let (reg, ids, models) = stack(&[("/p/docker-compose.yml", compose, FileKind::Compose)], &[]);
+        let m = &models[0];
+        let (_, s, c) = m.odoo_service().unwrap();
+        assert_eq!(s.name, "web");
+        assert_eq!(c.config, ConfigLink::Image);
+        assert!(c.official && c.entrypoint_runs_odoo);
+        let odoo = settings(&reg, &ids, m, 17);
+        assert!(odoo.known());
+        assert_eq!(odoo.string("data_dir").unwrap().value, "/var/lib/odoo");
+        assert_eq!(odoo.string("data_dir").unwrap().origin.to_string(), "official image default");
+        assert_eq!(odoo.int("workers").unwrap().value, 4);
+        let host = odoo.get("db_host").unwrap();
+        assert_eq!((host.raw.as_str(), host.origin.to_string().as_str()), ("database", "from $HOST"));
+        // 17 falls back to PGPORT for PORT
+        assert_eq!(odoo.int("db_port").unwrap().value, 5433);
+        assert_eq!(odoo.get("db_user").unwrap().raw, "odoo", "the entrypoint's default");
+        assert_eq!(m.services[1].postgres().unwrap().version, Some(16));
+        assert_eq!(m.resolve("DATABASE"), Some(1), "DNS names are case-insensitive");
+    }
+
+    #[test]
+    fn odoo_19_reads_pg_variables_itself() {
+        let compose = "services:\n  odoo:\n    image: odoo:19.0\n    environment:\n      PGHOST: pg\n      ODOO_WORKERS: \"3\"\n      HOST: ignored\n";
+        let (reg, ids, models) = stack(&[("/p/compose.yaml", compose, FileKind::Compose)], &[]);
+        let odoo = settings(&reg, &ids, &models[0], 19);
+        assert_eq!(odoo.get("db_host").unwrap().raw, "pg", "19 skips --db_host when PGHOST is set");
+        assert_eq!(odoo.get("db_host").unwrap().origin.to_string(), "from $PGHOST");
+        assert_eq!(odoo.int("workers").unwrap().value, 3);
+    }
+
+    #[test]
+    fn mounted_configuration_wins_over_host() {
+        let compose =
+            "services:\n  odoo:\n    image: odoo:18.0\n    volumes: [\"./config:/etc/odoo:ro\"]\n    environment: [HOST=db]\n";
+        let conf = "[options]\ndb_host = localhost\n";
+        let (reg, ids, models) = stack(
+            &[("/p/docker-compose.yml", compose, FileKind::Compose), ("/p/config/odoo.conf", conf, FileKind::OdooConf)],
+            &[],
+        );
+        let m = &models[0];
+        let (_, _, c) = m.odoo_service().unwrap();
+        assert!(matches!(c.config, ConfigLink::File { file, .. } if file == ids[1]));
+        let odoo = settings(&reg, &ids, m, 18);
+        assert_eq!(odoo.get("db_host").unwrap().raw, "localhost", "the entrypoint passes HOST only for keys the file lacks");
+        assert_eq!(odoo.get("db_port").unwrap().raw, "5432");
+    }
+
+    #[test]
+    fn config_path_from_flag_and_unknown_files() {
+        let compose = "services:\n  odoo:\n    image: odoo:17\n    command: [\"--config\", \"/srv/odoo.conf\", \"--workers\", \"2\"]\n    volumes: [\"./srv:/srv\"]\n";
+        let (reg, ids, models) =
+            stack(&[("/p/docker-compose.yml", compose, FileKind::Compose)], &[("/p/srv/odoo.conf", "[options]\nworkers = 9\n")]);
+        let m = &models[0];
+        let (_, _, c) = m.odoo_service().unwrap();
+        assert_eq!(c.config_path, "/srv/odoo.conf");
+        // read from disk and joined to the stack
+        let ConfigLink::File { file, .. } = c.config else { panic!("{:?}", c.config) };
+        assert!(ids.contains(&file));
+        let odoo = settings(&reg, &ids, m, 17);
+        assert_eq!(odoo.int("workers").unwrap().value, 2, "the flag wins over the file");
+        // a folder mounted over /etc/odoo that the stack does not have: unknown
+        let compose = "services:\n  odoo:\n    image: odoo:17\n    volumes: [\"./etc:/etc/odoo\"]\n";
+        let (_, _, models) = stack(&[("/q/docker-compose.yml", compose, FileKind::Compose)], &[]);
+        assert!(matches!(models[0].odoo_service().unwrap().2.config, ConfigLink::Unknown { .. }));
+    }
+
+    #[test]
+    fn commands_the_entrypoint_passes_on() {
+        let opts = |cmd: &str| {
+            let compose = format!("services:\n  odoo:\n    image: odoo:17\n    command: {cmd}\n");
+            let (_, _, models) = stack(&[("/p/docker-compose.yml", &compose, FileKind::Compose)], &[]);
+            let (_, _, c) = models[0].odoo_service().unwrap();
+            (c.entrypoint_runs_odoo, c.options.as_ref().map(|o| o.iter().map(|x| x.written.clone()).collect::<Vec<_>>()))
+        };
+        assert_eq!(opts("-- --workers 4"), (true, Some(vec!["--workers 4".to_string()])));
+        assert_eq!(opts("[\"--proxy-mode\", \"-p8070\"]"), (true, Some(vec!["--proxy-mode".into(), "-p8070".into()])));
+        assert_eq!(opts("odoo shell"), (false, None), "a subcommand is not the server");
+        assert_eq!(opts("bash -c \"sleep 1\""), (false, None));
+        assert_eq!(opts("python3 /opt/odoo/odoo-bin --workers=2"), (false, Some(vec!["--workers=2".to_string()])));
+    }
+
+    #[test]
+    fn projects_overrides_variants_and_extends() {
+        let base = "services:\n  odoo:\n    image: odoo:17\n";
+        let over = "services:\n  odoo:\n    mem_limit: 2g\n";
+        let prod = "services:\n  odoo:\n    cpus: 2\n";
+        let common = "services:\n  db:\n    image: postgres:16\n";
+        let devel = "services:\n  db:\n    extends: {file: common.yaml, service: db}\n";
+        let (reg, _, models) = stack(
+            &[
+                ("/p/docker-compose.yml", base, FileKind::Compose),
+                ("/p/docker-compose.override.yml", over, FileKind::Compose),
+                ("/p/docker-compose.prod.yml", prod, FileKind::Compose),
+                ("/p/common.yaml", common, FileKind::Compose),
+                ("/p/devel.yaml", devel, FileKind::Compose),
+            ],
+            &[],
+        );
+        let names: Vec<String> = models
+            .iter()
+            .map(|m| m.project.compose_files().map(|(_, f)| f.source.display.clone()).collect::<Vec<_>>().join("+"))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "/p/docker-compose.yml+/p/docker-compose.override.yml",
+                "/p/docker-compose.yml+/p/docker-compose.prod.yml",
+                "/p/devel.yaml"
+            ]
+        );
+        let host = HostFacts {
+            cpus: Some(Fact { value: 8, origin: FactOrigin::Flag("--cpus") }),
+            memory: Some(Fact { value: Bytes::gib(16), origin: FactOrigin::Flag("--memory") }),
+        };
+        let fs = &reg.files;
+        let narrowed = models[0].narrow_budget(fs, host.clone());
+        assert_eq!(narrowed.memory.as_ref().unwrap().value, Bytes::gib(2));
+        assert_eq!(
+            narrowed.memory.unwrap().origin.to_string(),
+            "from mem_limit: 2g of service `odoo` in docker-compose.override.yml"
+        );
+        assert_eq!(models[1].narrow_budget(fs, host).cpus.unwrap().value, 2);
+    }
+
+    #[test]
+    fn nginx_containers_and_postgres_configuration() {
+        let compose = "services:\n  web:\n    image: nginx\n    volumes: [\"./nginx:/etc/nginx/conf.d:ro\"]\n  db:\n    image: postgres:15\n    command: postgres -c config_file=/etc/postgresql/postgresql.conf\n    volumes: [\"./pg/postgresql.conf:/etc/postgresql/postgresql.conf\"]\n";
+        let (_, ids, models) = stack(
+            &[
+                ("/p/docker-compose.yml", compose, FileKind::Compose),
+                ("/p/nginx/odoo.conf", "server { listen 80; }\n", FileKind::Nginx),
+                ("/p/other/site.conf", "server { listen 81; }\n", FileKind::Nginx),
+            ],
+            &[("/p/pg/postgresql.conf", "max_connections = 50\n")],
+        );
+        let m = &models[0];
+        assert_eq!(m.services[0].nginx().unwrap().files, vec![ids[1]]);
+        let pg = m.services[1].postgres().unwrap();
+        assert!(pg.config.is_some_and(|c| ids.contains(&c)), "the mounted file joined the stack");
+        assert_eq!(pg.data_dir.as_deref(), Some("/var/lib/postgresql/data"));
+    }
 
     #[test]
     fn image_versions() {
