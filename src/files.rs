@@ -1,5 +1,7 @@
 //! The set of files one run reads, each with its kind and its syntax tree.
 
+use crate::formats::compose::dotenv::{self, DotEnv};
+use crate::formats::compose::yaml::{self, YamlFile};
 use crate::formats::limits::{self, LimitsFile};
 use crate::formats::postgresql::PgConf;
 use crate::formats::systemd::{self, UnitFile};
@@ -57,6 +59,13 @@ pub enum Syntax {
     Limits(LimitsFile),
     /// A unit file or a drop-in.
     Systemd(UnitFile),
+    /// A docker-compose file alone: its lossless YAML tree (its syntax errors are in
+    /// [`FileEntry::errors`]). The project it belongs to, merged and interpolated, is
+    /// [`crate::stack::compose::ComposeModel`].
+    Compose(YamlFile),
+    /// A `.env` file or a service's `env_file`, as compose reads it (errors in
+    /// [`FileEntry::errors`]).
+    DotEnv(DotEnv),
     /// A kind this build recognises but does not parse yet.
     Unparsed,
 }
@@ -168,6 +177,14 @@ impl FileSet {
         }
     }
 
+    /// The YAML tree of a compose file.
+    pub fn compose(&self, id: FileId) -> Option<&YamlFile> {
+        match &self.get(id).syntax {
+            Syntax::Compose(y) => Some(y),
+            _ => None,
+        }
+    }
+
     pub fn unit(&self, id: FileId) -> Option<&UnitFile> {
         match &self.get(id).syntax {
             Syntax::Systemd(u) => Some(u),
@@ -193,7 +210,7 @@ impl FileSet {
                 Syntax::Systemd(u) => {
                     u.errors.len() + crate::formats::systemd::effective::EffectiveUnit::new(&[u]).value_errors().len()
                 }
-                Syntax::Unparsed => 0,
+                Syntax::Compose(_) | Syntax::DotEnv(_) | Syntax::Unparsed => 0,
             }
     }
 
@@ -214,6 +231,8 @@ fn secret_ranges(syntax: &Syntax, text: &str) -> Vec<crate::source::TextRange> {
             .collect(),
         Syntax::Postgresql(c) => crate::secrets::pg_secret_ranges(c, text),
         Syntax::Systemd(u) => crate::secrets::unit_secret_ranges(u),
+        Syntax::Compose(y) => crate::secrets::compose_secret_ranges(y, text),
+        Syntax::DotEnv(e) => crate::secrets::dotenv_secret_ranges(e, text),
         Syntax::Nginx(_) | Syntax::Limits(_) | Syntax::Unparsed => Vec::new(),
     }
 }
@@ -251,8 +270,38 @@ fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
         FileKind::Postgresql => (Syntax::Postgresql(PgConf::parse(source)), Vec::new()),
         FileKind::Limits => (Syntax::Limits(limits::parse(source)), Vec::new()),
         FileKind::Systemd => (Syntax::Systemd(systemd::parse(source, systemd::UnitType::from_path(&source.path))), Vec::new()),
-        _ => (Syntax::Unparsed, Vec::new()),
+        FileKind::Compose => {
+            let y = yaml::parse(&source.text);
+            // yaml.v3 refuses the file at its first byte that is not UTF-8; our parser sees a
+            // placeholder there and may stumble on it too: report the byte once.
+            let mut errors: Vec<SyntaxError> = not_utf8(source, "docker compose").into_iter().collect();
+            let bad = errors.first().map(|e| e.range.start);
+            errors.extend(y.errors.iter().filter(|e| Some(e.range.start) != bad).cloned());
+            (Syntax::Compose(y), errors)
+        }
+        FileKind::DotEnv => {
+            // Errors do not depend on the environment; values are resolved with the project.
+            // (compose reads bytes that are not UTF-8 as U+FFFD, without complaint)
+            let env = dotenv::parse(&source.text, &|_| None);
+            let errors = env.errors.clone();
+            (Syntax::DotEnv(env), errors)
+        }
     }
+}
+
+/// The first byte that is not UTF-8, for programs that refuse such files (compose's YAML
+/// reader, yaml.v3: "invalid trailing UTF-8 octet").
+fn not_utf8(source: &SourceFile, program: &str) -> Option<SyntaxError> {
+    let &at = source.invalid.first()?;
+    let byte = source.bytes[at as usize];
+    Some(
+        SyntaxError::new(
+            crate::source::TextRange::new(at as usize, at as usize + 1),
+            format!("byte 0x{byte:02X} is not UTF-8, which {program} refuses"),
+        )
+        .with_label("not UTF-8")
+        .with_help("save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
+    )
 }
 
 impl nginx::include::NginxFiles for FileSet {
@@ -284,6 +333,26 @@ mod tests {
         assert_eq!(count("limits.conf", FileKind::Limits, "odoo sotf nofile 1024\nodoo soft nofile x\n"), 2);
         assert_eq!(count("odoo.service", FileKind::Systemd, "[Service]\nLimitNOFILE=65536\n"), 0);
         assert_eq!(count("odoo.service", FileKind::Systemd, "[Service]\nLimitNOFLIE=65536\nMemoryMax=lots\n"), 2);
+    }
+
+    #[test]
+    fn compose_and_dotenv_files() {
+        assert_eq!(count("docker-compose.yml", FileKind::Compose, "services:\n  odoo:\n    image: odoo\n"), 0);
+        assert_eq!(count("docker-compose.yml", FileKind::Compose, "services:\n  odoo:\n\timage: odoo\n"), 1);
+        assert_eq!(count(".env", FileKind::DotEnv, "A=1\nB C=2\n"), 1);
+        // yaml.v3 refuses bytes that are not UTF-8, once
+        let mut fs = FileSet::new();
+        let id = fs.add(SourceFile::new("compose.yaml", b"services:\n  a:\n    image: caf\xe9\n".to_vec()), FileKind::Compose);
+        assert_eq!(fs.syntax_error_count(id), 1);
+        assert!(fs.get(id).errors[0].message.contains("0xE9"));
+        let compose = "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: hunter2\n      POSTGRES_USER: ${USER}\n";
+        let shown = masked(Path::new("compose.yaml"), FileKind::Compose, compose.as_bytes());
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: *******\n      POSTGRES_USER: ${USER}\n"
+        );
+        let shown = masked(Path::new(".env"), FileKind::DotEnv, b"PGPASSWORD=\"x y\"\nPGUSER=odoo\n");
+        assert_eq!(String::from_utf8(shown).unwrap(), "PGPASSWORD=\"***\"\nPGUSER=odoo\n");
     }
 
     #[test]

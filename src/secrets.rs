@@ -96,6 +96,124 @@ pub fn unit_secret_ranges(unit: &crate::formats::systemd::UnitFile) -> Vec<TextR
     out
 }
 
+/// Secrets in a compose file: values of password-like keys in mappings (`POSTGRES_PASSWORD:
+/// x`, in any mapping, anchors included), `KEY=VALUE` list items with a password-like key,
+/// Odoo's `--db_password`/`-w` values in a command, and passwords in URLs.
+pub fn compose_secret_ranges(y: &crate::formats::compose::yaml::YamlFile, text: &str) -> Vec<TextRange> {
+    use crate::formats::compose::yaml::NodeKind;
+    let mut out = url_passwords(text);
+    let inner = |r: TextRange, quoted: bool| {
+        if quoted && r.len() >= 2 { TextRange::new(r.start as usize + 1, r.end as usize - 1) } else { r }
+    };
+    for n in &y.nodes {
+        match &n.kind {
+            NodeKind::Mapping { entries, .. } => {
+                for (k, v) in entries {
+                    let (Some((key, _)), Some((_, style))) = (y.node(*k).scalar(), y.node(*v).scalar()) else { continue };
+                    let r = y.node(*v).range;
+                    if is_secret_key(key)
+                        && !r.is_empty()
+                        && !is_variable_reference(y.node(*v).scalar().map(|x| x.0).unwrap_or(""))
+                    {
+                        out.push(inner(r, style.is_quoted()));
+                    }
+                }
+            }
+            NodeKind::Sequence { items, .. } => {
+                let mut password_flag_before = false;
+                for i in items {
+                    let node = y.node(*i);
+                    let Some((value, style)) = node.scalar() else {
+                        password_flag_before = false;
+                        continue;
+                    };
+                    let r = inner(node.range, style.is_quoted());
+                    let raw = r.of(text);
+                    if password_flag_before && !r.is_empty() {
+                        out.push(r);
+                    }
+                    password_flag_before = is_password_flag(value);
+                    if let Some((key, v)) = value.split_once('=')
+                        && (is_secret_key(key) || is_password_flag(key))
+                        && !is_variable_reference(v)
+                        && let Some(eq) = raw.find('=')
+                        && eq + 1 < raw.len()
+                        && !raw.contains('\n')
+                    {
+                        out.push(TextRange::new(r.start as usize + eq + 1, r.end as usize));
+                    }
+                }
+            }
+            NodeKind::Scalar { value, style } if !style.is_quoted() || value.contains(' ') => {
+                // a command written as one string: `odoo --db_password=x` or `-w x`
+                out.extend(
+                    command_password_ranges(n.range.of(text)).into_iter().map(|x| {
+                        TextRange::new(n.range.start as usize + x.start as usize, n.range.start as usize + x.end as usize)
+                    }),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `${NAME}` or `$NAME` alone: a reference to a variable, not a secret.
+fn is_variable_reference(v: &str) -> bool {
+    let name = v.strip_prefix("${").and_then(|r| r.strip_suffix('}')).or_else(|| v.strip_prefix('$')).unwrap_or("");
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether a command-line word is Odoo's database password option (`-w`, `--db_password` or
+/// an abbreviation optparse accepts).
+fn is_password_flag(word: &str) -> bool {
+    word == "-w" || (word.len() >= "--db_p".len() && "--db_password".starts_with(word))
+}
+
+/// The values of `--db_password=X`, `--db_password X` and `-w X` in a command string.
+fn command_password_ranges(s: &str) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut words = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        let blank = c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '[' | ']');
+        match (blank, start) {
+            (true, Some(st)) => {
+                words.push((st, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    for (w, &(a, b)) in words.iter().enumerate() {
+        let word = &s[a..b];
+        if let Some((flag, _)) = word.split_once('=') {
+            if is_password_flag(flag) && a + flag.len() + 1 < b {
+                out.push(TextRange::new(a + flag.len() + 1, b));
+            }
+        } else if is_password_flag(word)
+            && let Some(&(c, d)) = words.get(w + 1)
+        {
+            out.push(TextRange::new(c, d));
+        }
+    }
+    out
+}
+
+/// Secrets in a `.env` or `env_file`: values of password-like variables, and passwords in URLs.
+pub fn dotenv_secret_ranges(env: &crate::formats::compose::dotenv::DotEnv, text: &str) -> Vec<TextRange> {
+    let mut out = url_passwords(text);
+    for v in env.vars.iter().filter(|v| is_secret_key(&v.key) && !v.inherited && !v.value_range.is_empty()) {
+        let r = v.value_range;
+        if is_variable_reference(r.of(text).trim_matches(['"', '\''])) {
+            continue;
+        }
+        out.push(if v.quote.is_some() && r.len() >= 2 { TextRange::new(r.start as usize + 1, r.end as usize - 1) } else { r });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +240,20 @@ mod tests {
         let unit = crate::formats::systemd::parse(&src, crate::formats::systemd::UnitType::Service);
         let r = unit_secret_ranges(&unit);
         assert_eq!(r.iter().map(|r| r.of(t)).collect::<Vec<_>>(), ["hunter2", "pw", "pw2"]);
+    }
+
+    #[test]
+    fn compose_and_dotenv_secrets() {
+        let t = "x-db: &db\n  POSTGRES_PASSWORD: \"s1\"\nservices:\n  odoo:\n    command: odoo --db_password=s2 -w s3\n    environment:\n      - PASSWORD=s4\n      - 'ODOO_QUEUE_JOB_HTTP_AUTH_PASSWORD=s5'\n      - HOST=db\n      - URL=postgres://u:s6@db/x\n      - PGPASSWORD=${PW}\n    entrypoint: [\"odoo\", \"--db_password\", \"s7\"]\n  db:\n    environment: {POSTGRES_PASSWORD: \"${PW}\"}\n";
+        let y = crate::formats::compose::yaml::parse(t);
+        assert!(y.errors.is_empty());
+        let mut r: Vec<&str> = compose_secret_ranges(&y, t).iter().map(|r| r.of(t)).collect();
+        r.sort();
+        assert_eq!(r, ["s1", "s2", "s3", "s4", "s5", "s6", "s7"]);
+        let t = "PGPASSWORD=hunter2\nUSER=odoo\nexport POSTGRES_PASSWORD='x y'\n";
+        let env = crate::formats::compose::dotenv::parse(t, &|_| None);
+        let r: Vec<&str> = dotenv_secret_ranges(&env, t).iter().map(|r| r.of(t)).collect();
+        assert_eq!(r, ["hunter2", "x y"]);
     }
 
     #[test]

@@ -89,6 +89,29 @@ impl Loader<'_> {
     }
 }
 
+impl crate::formats::compose::FileSystem for Loader<'_> {
+    /// The run's files first (with the contents being checked), then the disk.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        crate::formats::postgresql::ConfigFs::read(self, path)
+    }
+    fn exists(&self, path: &Path) -> bool {
+        let key = canonical(path);
+        self.by_path.contains_key(&key) || self.overlay.contains_key(&key) || path.is_file()
+    }
+}
+
+impl crate::stack::compose::Registry for Loader<'_> {
+    fn files(&self) -> &FileSet {
+        &self.files
+    }
+    fn register(&mut self, path: &Path, bytes: Vec<u8>, kind: FileKind) -> FileId {
+        self.add(&Found { path: path.to_path_buf(), kind, bytes })
+    }
+    fn reparse(&mut self, id: FileId, kind: FileKind) {
+        self.files.reparse_as(id, kind);
+    }
+}
+
 impl crate::formats::nginx::include::NginxFiles for Loader<'_> {
     fn nginx(&self, id: FileId) -> Option<(&SourceFile, &crate::formats::nginx::SyntaxTree)> {
         crate::formats::nginx::include::NginxFiles::nginx(&self.files, id)
@@ -254,12 +277,20 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         nginx_configs.push(configs);
     }
 
+    // The compose projects of each stack (their env files, extended files and the
+    // configuration files their services mount join the run).
+    let mut compose_models = Vec::new();
+    for (_, ids, _, _) in &mut groups {
+        compose_models.push(crate::stack::compose::build(&mut loader, ids));
+    }
+
     // The operating-system side and the PostgreSQL servers of each stack (reading included
     // files may add files to the run).
     let mut os_models = Vec::new();
-    for (_, ids, _, _) in &mut groups {
+    for ((_, ids, _, _), compose) in groups.iter_mut().zip(compose_models.iter_mut()) {
         let system = crate::stack::system::System::build(&loader.files, ids);
-        let postgres = crate::stack::postgres::build(&mut loader, ids, &system);
+        let mut postgres = crate::stack::postgres::build(&mut loader, ids, &system);
+        crate::stack::compose::attach_postgres(&mut loader, compose, &mut postgres);
         os_models.push((system, postgres));
     }
     let files = loader.files;
@@ -271,7 +302,9 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
     };
     let global_host = config.host().unwrap_or_default();
     let mut stacks = Vec::new();
-    for (((sf, ids, section, clues), nginx), (mut system, postgres)) in groups.into_iter().zip(nginx_configs).zip(os_models) {
+    for ((((sf, ids, section, clues), nginx), (mut system, postgres)), compose) in
+        groups.into_iter().zip(nginx_configs).zip(os_models).zip(compose_models)
+    {
         if ids.is_empty() {
             continue;
         }
@@ -283,11 +316,22 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             .map(|v| (v, "--odoo-version".to_string()))
             .or_else(|| section.and_then(|s| s.odoo_version).map(|v| (v, format!("stack `{}` in {}", sf.name, config.display()))))
             .or_else(|| config.file.odoo_version.map(|v| (v, config.display())));
-        let version = version::detect(&files, &ids, configured, &clues);
+        let version = match (&configured, crate::stack::compose::image_version_of(&compose)) {
+            (None, Some(v)) => v,
+            _ => version::detect(&files, &ids, configured, &clues),
+        };
         let mut odoo = crate::stack::odoo::OdooSettings::build(&files, &ids, &version);
         system.link_odoo(&files, odoo.conf.map(|c| files.source(c).path.as_path()), &mut odoo);
+        if let Some(m) = compose.first() {
+            m.link_odoo(&files, &mut odoo);
+        }
         let host = system.narrow_budget(&files, host);
+        let host = match compose.first().filter(|m| m.linked(odoo.conf)) {
+            Some(m) => m.narrow_budget(&files, host),
+            None => host,
+        };
         let postgres_share = crate::stack::postgres::host_share(&postgres, &host);
+        let postgres_share = crate::stack::compose::postgres_share(&compose, postgres_share);
         stacks.push(Stack {
             name: sf.name,
             root: sf.root,
@@ -302,6 +346,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             routes: Vec::new(),
             postgres,
             system,
+            compose,
         });
         let last = stacks.len() - 1;
         let routes = crate::stack::proxy::odoo_routes(&files, &stacks[last]);

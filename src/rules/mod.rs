@@ -12,6 +12,7 @@ use crate::stack::Stack;
 use crate::units::Bytes;
 use std::collections::BTreeMap;
 
+pub mod containers;
 pub mod database;
 pub mod input;
 pub mod memory;
@@ -180,6 +181,9 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &timeouts::cpu_limit_not_below_real::CpuLimitNotBelowReal,
     &timeouts::cron_time_unbounded::CronTimeUnbounded,
     &timeouts::stop_grace_too_short::StopGraceTooShort,
+    &timeouts::healthcheck_start_too_short::HealthcheckStartTooShort,
+    &timeouts::healthcheck_too_aggressive::HealthcheckTooAggressive,
+    &timeouts::healthcheck_wrong_endpoint::HealthcheckWrongEndpoint,
     &database::pg_connections_exhausted::PgConnectionsExhausted,
     &database::pg_pool_can_exhaust::PgPoolCanExhaust,
     &database::pg_shared_buffers_default::PgSharedBuffersDefault,
@@ -204,12 +208,21 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &proxy::forwarded_host_missing::ForwardedHostMissing,
     &proxy::upload_size_too_small::UploadSizeTooSmall,
     &proxy::port_collision::PortCollision,
+    &proxy::upstream_host_unknown::UpstreamHostUnknown,
     &proxy::longpolling_route_obsolete::LongpollingRouteObsolete,
     &proxy::websocket_to_idle_port::WebsocketToIdlePort,
     &proxy::forwarded_headers_incomplete::ForwardedHeadersIncomplete,
     &security::admin_password_weak::AdminPasswordWeak,
     &security::database_manager_exposed::DatabaseManagerExposed,
     &security::dbfilter_missing::DbfilterMissing,
+    &security::postgres_port_published::PostgresPortPublished,
+    &security::odoo_port_bypasses_proxy::OdooPortBypassesProxy,
+    &security::plaintext_secret_in_compose::PlaintextSecretInCompose,
+    &containers::odoo_data_not_persistent::OdooDataNotPersistent,
+    &containers::db_data_not_persistent::DbDataNotPersistent,
+    &containers::healthcheck_missing::HealthcheckMissing,
+    &containers::restart_policy_missing::RestartPolicyMissing,
+    &containers::image_tag_unpinned::ImageTagUnpinned,
 ];
 
 /// The rule with this code or name.

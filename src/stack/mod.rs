@@ -2,6 +2,7 @@
 //! Odoo version they are for. Rules look at a stack, never at files on disk.
 
 pub mod budget;
+pub mod compose;
 pub mod odoo;
 pub mod postgres;
 pub mod proxy;
@@ -40,6 +41,8 @@ pub struct Stack {
     pub postgres: Vec<postgres::PgModel>,
     /// systemd units and pam_limits files.
     pub system: system::System,
+    /// The compose projects of the stack, the one whose Odoo service is the stack's first.
+    pub compose: Vec<compose::ComposeModel>,
 }
 
 impl Stack {
@@ -63,11 +66,30 @@ impl Stack {
         })
     }
 
-    /// Whether the stack says how its Odoo runs: an odoo.conf, or an Odoo systemd unit (or,
-    /// with compose, an Odoo service). Without one, rules that compare with Odoo's settings
+    /// The stack's Odoo container: its project, its index there, the service and what it runs.
+    pub fn odoo_container(
+        &self,
+    ) -> Option<(&compose::ComposeModel, usize, &crate::formats::compose::Service, &compose::OdooContainer)> {
+        let m = self.compose.first().filter(|m| m.linked(self.odoo.conf))?;
+        let (i, s, c) = m.odoo_service()?;
+        Some((m, i, s, c))
+    }
+
+    /// Edits that set Odoo option `key` to `value` where its value comes from: odoo.conf, or a
+    /// compose `command` option or Odoo 19 variable of the Odoo service.
+    pub fn odoo_set_edits(&self, fs: &FileSet, key: &str, value: &str) -> Option<Vec<crate::diagnostic::Edit>> {
+        if let Some(e) = self.odoo.set_edits(fs, key, value) {
+            return Some(e);
+        }
+        let (m, ..) = self.odoo_container()?;
+        m.odoo_set_edit(&self.odoo, key, value).map(|e| vec![e])
+    }
+
+    /// Whether the stack says how its Odoo runs: an odoo.conf, an Odoo systemd unit, or a
+    /// compose service on the official image's own configuration. Without one, rules that compare with Odoo's settings
     /// stay silent rather than compare with defaults nobody chose.
     pub fn has_odoo(&self) -> bool {
-        self.odoo.conf.is_some() || self.system.odoo_units().next().is_some()
+        self.odoo.known() || self.system.odoo_units().next().is_some()
     }
 
     /// Whether a proxy fronts Odoo in this stack.

@@ -25,6 +25,10 @@ pub enum Origin {
     Env { span: Span, var: String },
     /// Odoo's built-in default for the version.
     Default { major: u8, assumed: bool },
+    /// The official `odoo` Docker image's own choice: its built-in `/etc/odoo/odoo.conf`
+    /// (`addons_path`, `data_dir`) or its entrypoint's defaults (`--db_host db`…). The span is
+    /// the service's `image:` value.
+    Image { span: Span },
 }
 
 impl Origin {
@@ -32,7 +36,7 @@ impl Origin {
     pub fn span(&self) -> Option<Span> {
         match self {
             Origin::File { file, key, value } => Some(Span::new(*file, key.cover(*value))),
-            Origin::Flag { span, .. } | Origin::Env { span, .. } => Some(*span),
+            Origin::Flag { span, .. } | Origin::Env { span, .. } | Origin::Image { span } => Some(*span),
             Origin::Default { .. } => None,
         }
     }
@@ -46,7 +50,7 @@ impl Origin {
     }
 
     pub fn is_default(&self) -> bool {
-        matches!(self, Origin::Default { .. })
+        matches!(self, Origin::Default { .. } | Origin::Image { .. })
     }
 }
 
@@ -59,6 +63,7 @@ impl fmt::Display for Origin {
             Origin::Env { var, .. } => write!(f, "from ${var}"),
             Origin::Default { major, assumed: false } => write!(f, "Odoo {major} default"),
             Origin::Default { major, assumed: true } => write!(f, "Odoo {major} default; version assumed"),
+            Origin::Image { .. } => f.write_str("official image default"),
         }
     }
 }
@@ -86,6 +91,9 @@ pub struct OdooSettings {
     pub conf: Option<FileId>,
     pub major: u8,
     pub version_known: bool,
+    /// The `image:` value of a container whose configuration is the official `odoo` image's
+    /// built-in one (nothing mounted over it): the settings are known without an odoo.conf.
+    pub image: Option<Span>,
     set: BTreeMap<String, Setting>,
 }
 
@@ -128,7 +136,13 @@ impl OdooSettings {
                 set.insert("gevent_port".into(), Setting { key: "gevent_port".into(), ..s });
             }
         }
-        OdooSettings { conf, major: version.major, version_known: version.is_known(), set }
+        OdooSettings { conf, major: version.major, version_known: version.is_known(), image: None, set }
+    }
+
+    /// Whether the configuration Odoo reads is known: the stack's odoo.conf, or the official
+    /// image's built-in one. Rules about Odoo's settings stay silent otherwise.
+    pub fn known(&self) -> bool {
+        self.conf.is_some() || self.image.is_some()
     }
 
     /// The setting as explicitly written, if it was.
@@ -244,10 +258,15 @@ impl OdooSettings {
         {
             return Some((span, String::new()));
         }
-        let conf = self.conf?;
+        let default = self.default_text(key).unwrap_or("unset");
+        let Some(conf) = self.conf else {
+            // the official image's built-in configuration: point at the image
+            let span = self.image?;
+            let shown = self.int(key).map(|t| t.value.to_string()).unwrap_or_else(|| default.trim_matches('\'').to_string());
+            return Some((span, format!("`{key}` not set: {shown} ({})", self.default_origin())));
+        };
         let c = fs.odoo_conf(conf)?;
         let range = c.sections.iter().find(|s| s.name == "options").map(|s| s.header).unwrap_or_default();
-        let default = self.default_text(key).unwrap_or("unset");
         let shown = match eval_python_int(default) {
             Some(n) if key.starts_with("limit_memory") && n > 0 => format!("{n} = {}", crate::units::Bytes(n as u64)),
             Some(n) if default.contains('*') => n.to_string(),

@@ -199,8 +199,11 @@ impl PgModel {
                 "`{name}` is set in postgresql.auto.conf, which ALTER SYSTEM writes: run `ALTER SYSTEM SET {name} = '{value}';` and restart PostgreSQL"
             ));
         }
-        let id =
-            self.ids.get(file).copied().flatten().ok_or_else(|| "PostgreSQL's configuration is not in the stack".to_string())?;
+        let id = self.ids.get(file).copied().flatten().ok_or_else(|| match &self.unit {
+            // a compose service running the image's own configuration
+            Some(u) if u.unit == usize::MAX => format!("add `-c {name}={value}` to the `command` of {}", u.name),
+            _ => "PostgreSQL's configuration is not in the stack".to_string(),
+        })?;
         let edit = loc.edit(&self.config.files[file].source, name, value).ok_or_else(|| "no file to edit".to_string())?;
         Ok(Edit::replace(id, edit.range, edit.text))
     }

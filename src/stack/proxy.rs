@@ -114,6 +114,12 @@ fn odoo_ports(stack: &Stack) -> Vec<u16> {
     ports
 }
 
+/// Whether `host` names an Odoo service of the stack's compose projects (its service name,
+/// container name or a network alias).
+fn is_odoo_service(stack: &Stack, host: &str) -> bool {
+    stack.compose.iter().any(|m| m.resolve(host).is_some_and(|i| m.services[i].odoo().is_some()))
+}
+
 /// Finds the routes to Odoo in every nginx configuration of the stack.
 pub fn odoo_routes(_fs: &FileSet, stack: &Stack) -> Vec<Route> {
     let ports = odoo_ports(stack);
@@ -143,6 +149,7 @@ pub fn odoo_routes(_fs: &FileSet, stack: &Stack) -> Vec<Route> {
                 });
             }
             named_odoo |= pass.target.addr.host.as_deref().is_some_and(|h| h.to_ascii_lowercase().contains("odoo"));
+            named_odoo |= targets.iter().filter_map(|t| t.host.as_deref()).any(|h| is_odoo_service(stack, h));
             let odoo = named_odoo || targets.iter().any(|t| t.port.is_some_and(|p| ports.contains(&p)));
             let role = role_of(loc.kind, &loc.path);
             candidates.push((

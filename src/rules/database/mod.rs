@@ -23,7 +23,7 @@ use crate::units::Bytes;
 
 /// Whether the stack tells how Odoo runs: an odoo.conf, or a unit that starts Odoo.
 pub(crate) fn odoo_known(ctx: &Ctx) -> bool {
-    ctx.stack.odoo.conf.is_some() || ctx.stack.system.odoo_unit().is_some()
+    ctx.stack.odoo.known() || ctx.stack.system.odoo_unit().is_some()
 }
 
 /// Where to point on the Odoo side for `key`: its line or flag, the `[options]` header, or the

@@ -53,6 +53,11 @@ pub(crate) enum Verdict {
 pub(crate) fn target(ctx: &Ctx) -> Target {
     let odoo = &ctx.stack.odoo;
     let env = |name: &str| {
+        if let Some((m, _, s, _)) = ctx.stack.odoo_container() {
+            // libpq reads the container's environment
+            let e = s.env(name)?;
+            return Some((e.value.clone()?, m.span(&e.origin)?));
+        }
         let (unit, _) = ctx.stack.system.odoo_unit()?;
         let files = unit.files();
         unit.effective(ctx.files)
@@ -61,18 +66,19 @@ pub(crate) fn target(ctx: &Ctx) -> Target {
             .find(|(_, v)| v.name == name)
             .and_then(|(i, v)| Some((v.value.clone(), Span::new(*files.get(i)?, v.word.range))))
     };
+    let where_env = if ctx.stack.odoo_container().is_some() { "the Odoo container" } else { "the Odoo unit" };
     let written = |key: &str| odoo.get(key).filter(|s| !matches!(s.raw.trim(), "" | "False" | "false" | "None"));
     let (host_raw, host_text, host_span) = match written("db_host") {
         Some(s) => (s.raw.trim().to_string(), format!("`db_host` is {} ({})", s.raw.trim(), s.origin), s.origin.span()),
         None => match env("PGHOST") {
-            Some((v, span)) => (v.clone(), format!("`db_host` is not set, and PGHOST is {v} in the Odoo unit"), Some(span)),
+            Some((v, span)) => (v.clone(), format!("`db_host` is not set, and PGHOST is {v} in {where_env}"), Some(span)),
             None => (String::new(), "`db_host` is not set, so libpq uses its Unix socket".to_string(), None),
         },
     };
     let (port, port_text, port_span) = match written("db_port").and_then(|s| odoo.int("db_port").map(|t| (s, t))) {
         Some((s, t)) => (t.value, format!("`db_port` is {} ({})", t.value, s.origin), s.origin.span()),
         None => match env("PGPORT").and_then(|(v, span)| v.trim().parse::<i64>().ok().map(|p| (p, span))) {
-            Some((p, span)) => (p, format!("`db_port` is not set, and PGPORT is {p} in the Odoo unit"), Some(span)),
+            Some((p, span)) => (p, format!("`db_port` is not set, and PGPORT is {p} in {where_env}"), Some(span)),
             None => (5432, "`db_port` is not set, so libpq uses 5432".to_string(), None),
         },
     };
@@ -135,6 +141,14 @@ impl Rule for OdooDbTargetMismatch {
     }
 
     fn check(&self, ctx: &mut Ctx) {
+        if ctx.stack.odoo_container().is_some() {
+            compose(ctx);
+            return;
+        }
+        // PostgreSQL in a container and Odoo outside compose: its address is not ours to judge
+        if ctx.stack.compose.iter().any(|m| m.postgres_services().next().is_some()) {
+            return;
+        }
         if !odoo_known(ctx) || ctx.stack.postgres.is_empty() {
             return;
         }
@@ -175,4 +189,110 @@ impl Rule for OdooDbTargetMismatch {
         }
         ctx.push(d);
     }
+}
+
+/// Odoo in a compose service: it reaches other services by their names (Docker's DNS), and
+/// `localhost` or the socket is its own container.
+fn compose(ctx: &mut Ctx) {
+    let Some((m, odoo_index, service, _)) = ctx.stack.odoo_container() else { return };
+    if !ctx.stack.odoo.known() {
+        return;
+    }
+    let network_mode = service.raw.get("network_mode").and_then(|v| v.as_str()).unwrap_or("");
+    if network_mode == "host" || network_mode.starts_with("service:") || network_mode.starts_with("container:") {
+        return;
+    }
+    let t = target(ctx);
+    let pg_services: Vec<(usize, &crate::formats::compose::Service, &crate::stack::compose::PgContainer)> =
+        m.postgres_services().collect();
+    let Some(primary) = t.host_span.or_else(|| super::odoo_place(ctx, "db_host").map(|(s, _)| s)) else { return };
+    let (why, label, help, pg) = match &t.host {
+        Host::Named(name) => {
+            if name.contains('.') || name.contains(':') || name.parse::<std::net::IpAddr>().is_ok() {
+                return;
+            }
+            match m.resolve(name) {
+                None => {
+                    let names: Vec<String> = pg_services.iter().map(|(_, s, _)| format!("`{}`", s.name)).collect();
+                    let help = match names.first() {
+                        Some(n) => format!(
+                            "name the PostgreSQL service: `HOST: {}` in the environment of service `{}` (or `db_host` in odoo.conf)",
+                            n.trim_matches('`'),
+                            service.name
+                        ),
+                        None => "name the service that runs PostgreSQL, or the address of an external server".to_string(),
+                    };
+                    let what = if names.is_empty() {
+                        "no service of the project has that name".to_string()
+                    } else {
+                        format!("no service of the project has that name (PostgreSQL runs as {})", names.join(", "))
+                    };
+                    (
+                        format!("{}, but {what}: Odoo cannot resolve it and never starts", t.host_text),
+                        "no such service".to_string(),
+                        help,
+                        pg_services.first(),
+                    )
+                }
+                Some(i) => {
+                    let Some(pg) = pg_services.iter().find(|(j, _, _)| *j == i) else { return };
+                    let Some(server) = pg.2.model.and_then(|k| ctx.stack.postgres.get(k)) else { return };
+                    let port = server.port().map(|(p, _)| p).unwrap_or(5432);
+                    if port == t.port {
+                        return;
+                    }
+                    let why = format!("{}, and {}, but {}", t.host_text, t.port_text, server.describe(ctx.files, "port"));
+                    let help =
+                        format!("set `PORT: {port}` in the environment of service `{}` (or `db_port = {port}`)", service.name);
+                    (why, format!("port {}", t.port), help, Some(pg))
+                }
+            }
+        }
+        Host::Loopback | Host::Socket => {
+            let Some(pg) = pg_services.first() else { return };
+            let why = format!(
+                "{}, but inside the container of service `{}` that is the container itself: PostgreSQL runs in service `{}`",
+                t.host_text, service.name, pg.1.name
+            );
+            let in_file =
+                ctx.stack.odoo.get("db_host").is_some_and(|s| matches!(s.origin, crate::stack::odoo::Origin::File { .. }));
+            let help = if in_file {
+                format!(
+                    "set `db_host = {}` in odoo.conf (or remove the line: the image's entrypoint then passes `HOST` on)",
+                    pg.1.name
+                )
+            } else {
+                format!(
+                    "set `HOST: {}` in the environment of service `{}` (or `db_host = {}`)",
+                    pg.1.name, service.name, pg.1.name
+                )
+            };
+            (why, "not PostgreSQL's container".to_string(), help, Some(pg))
+        }
+    };
+    let primary = if t.port_span.is_some() && label.starts_with("port") { t.port_span.unwrap_or(primary) } else { primary };
+    let mut d = ctx
+        .diag(primary, format!("Odoo connects where PostgreSQL does not listen: {why}"))
+        .with_primary_label(label)
+        .with_help(help);
+    if let Some(host) = service
+        .env("HOST")
+        .filter(|_| ctx.stack.odoo.get("db_host").is_some_and(|s| matches!(s.origin, crate::stack::odoo::Origin::File { .. })))
+        && let Some(span) = m.span(&host.origin)
+    {
+        d = d
+            .with_label(span, "ignored")
+            .with_note("the image's entrypoint passes `HOST` on as `--db_host` only when the config file has no `db_host` line");
+    }
+    if let Some((i, _, _)) = pg
+        && let Some(span) = m.service_span(*i)
+    {
+        d = d.with_label(span, "PostgreSQL's service");
+    }
+    if let Some(span) = m.service_span(odoo_index)
+        && span != primary
+    {
+        d = d.with_label(span, "Odoo's service");
+    }
+    ctx.push(d);
 }

@@ -60,7 +60,7 @@ impl Rule for PgPoolCanExhaust {
                 .map(|(s, l)| (s, if l.is_empty() { format!("{} per process", pools.db_maxconn) } else { l }));
             let pg_side = super::pg_place(ctx, pg, "max_connections")
                 .map(|(s, l)| (s, if l.is_empty() { format!("{max} connections") } else { l }));
-            let lower = (per >= MIN_POOL).then(|| ctx.stack.odoo.set_edits(ctx.files, "db_maxconn", &per.to_string())).flatten();
+            let lower = (per >= MIN_POOL).then(|| ctx.stack.odoo_set_edits(ctx.files, "db_maxconn", &per.to_string())).flatten();
             let (primary, other) = if lower.is_some() { (odoo_side, pg_side) } else { (pg_side, odoo_side) };
             let Some((span, label)) = primary else { continue };
             let mut d = ctx.diag(span, message).with_primary_label(label);
@@ -70,7 +70,7 @@ impl Rule for PgPoolCanExhaust {
             match lower {
                 Some(edits) => {
                     d = d
-                        .with_fix(Fix::unsafe_(format!("lower `db_maxconn` to {per} in odoo.conf, so that {users} pools of {per} fit under `max_connections` {max}"), edits))
+                        .with_fix(Fix::unsafe_(format!("lower `db_maxconn` to {per}, so that {users} pools of {per} fit under `max_connections` {max}"), edits))
                         .with_note(format!("or raise `max_connections` to {need} in postgresql.conf, or put PgBouncer between Odoo and PostgreSQL"));
                 }
                 None if need <= MAX_SENSIBLE_CONNECTIONS => {

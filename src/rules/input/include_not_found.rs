@@ -23,6 +23,38 @@ impl Rule for IncludeNotFound {
     fn check(&self, ctx: &mut Ctx) {
         postgresql(ctx);
         nginx(ctx);
+        compose(ctx);
+    }
+}
+
+/// compose `env_file` (unless `required: false`) and `extends: {file: …}`: `docker compose`
+/// refuses the whole project when one is missing.
+fn compose(ctx: &mut Ctx) {
+    use crate::formats::compose::loader::FileRole;
+    for m in &ctx.stack.compose {
+        for miss in &m.project.missing {
+            if !miss.required {
+                continue;
+            }
+            let Some(at) = miss.referenced_at.and_then(|s| Some(Span::new(m.id(s.file)?, s.range))) else { continue };
+            let path = crate::source::display_path(&miss.path);
+            let (what, help) = match miss.role {
+                FileRole::EnvFile => (
+                    "env_file",
+                    "if it exists on the server (a `.env` kept out of the repository), give it to odoo-lint too so that its variables are checked; otherwise create it, or write `env_file: {path: …, required: false}`",
+                ),
+                FileRole::Extends => (
+                    "extends file",
+                    "if it exists on the server, give it to odoo-lint too so that the services it defines are checked",
+                ),
+                _ => continue,
+            };
+            let d = ctx
+                .diag(at, format!("{what} `{path}` is not there: `docker compose` refuses to start the project without it"))
+                .with_primary_label("not found")
+                .with_help(help);
+            ctx.push(d);
+        }
     }
 }
 

@@ -46,10 +46,11 @@ impl Rule for ParseError {
                 // pam_limits logs a line it cannot use and reads on: OL014's
                 Syntax::Limits(_) => {}
                 Syntax::Systemd(unit) => systemd(ctx, file, unit),
-                Syntax::Unparsed => {}
+                Syntax::Compose(_) | Syntax::DotEnv(_) | Syntax::Unparsed => {}
             }
         }
         postgresql_includes(ctx);
+        compose(ctx);
     }
 }
 
@@ -80,6 +81,49 @@ fn postgresql_includes(ctx: &mut Ctx) {
             let mut e = SyntaxError::new(p.range, p.message.clone());
             e.help = p.help.clone();
             report(ctx, file, "PostgreSQL", &e, None);
+        }
+    }
+}
+
+/// What compose refuses in a project beyond each file's YAML (reported with the file):
+/// interpolation templates it cannot read, values that do not fit its model, `extends`
+/// cycles. A variable required with `${VAR:?…}` and unset is not reported: the environment
+/// of the server is not the one odoo-lint runs in (a `.env` missing from the checkout is
+/// the usual case).
+fn compose(ctx: &mut Ctx) {
+    use crate::formats::compose::ErrorKind;
+    use crate::formats::compose::interpolate::{Outcome, interpolate};
+    use crate::formats::compose::loader::FileRole;
+    for m in &ctx.stack.compose {
+        let env = &m.project.env;
+        let extends_missing = m.project.missing.iter().any(|f| f.role == FileRole::Extends);
+        for e in &m.project.errors {
+            // A value that holds an unset variable is only wrong in this checkout: the
+            // server's environment sets it.
+            let text = e.error.range.of(&m.project.file(e.file).source.text);
+            let unset =
+                interpolate(text, &|k| env.value(k)).is_ok_and(|i| i.records.iter().any(|r| matches!(r.outcome, Outcome::Unset)));
+            if e.kind == ErrorKind::Model && unset {
+                continue;
+            }
+            // a service that extends a missing file has nothing else (OL006 says why)
+            if extends_missing && e.error.message.contains("neither an image nor a build context") {
+                continue;
+            }
+            match e.kind {
+                ErrorKind::Interpolation if e.error.message.starts_with("required variable") => continue,
+                ErrorKind::Interpolation | ErrorKind::Model | ErrorKind::ExtendsCycle => {}
+                // missing files are OL006's
+                ErrorKind::MissingFile => continue,
+                // the file's own syntax is reported with the file; what only the whole
+                // document shows (a duplicate key, an alias to nothing) is not
+                ErrorKind::Yaml | ErrorKind::DotEnv => {}
+            }
+            let Some(file) = m.id(e.file) else { continue };
+            if ctx.files.get(file).errors.iter().any(|x| x.range == e.error.range) {
+                continue;
+            }
+            report(ctx, file, "docker compose", &e.error, None);
         }
     }
 }

@@ -22,7 +22,7 @@ impl Rule for MemoryLimitsInverted {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         for (soft_key, hard_key) in

@@ -20,7 +20,7 @@ impl Rule for MemoryLimitsThreaded {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() || odoo.prefork() {
+        if !odoo.known() || odoo.prefork() {
             return;
         }
         let Some(key) = ["limit_memory_soft", "limit_memory_hard"].into_iter().find(|k| odoo.get(k).is_some()) else { return };

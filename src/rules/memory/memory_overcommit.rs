@@ -22,7 +22,7 @@ impl Rule for MemoryOvercommit {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        if ctx.stack.odoo.conf.is_none() {
+        if !ctx.stack.odoo.known() {
             return;
         }
         let Some(memory) = ctx.memory() else { return };
@@ -63,9 +63,11 @@ impl Rule for MemoryOvercommit {
             let room = memory.value.0.saturating_sub(pg.0) / PROCESS_ESTIMATE.0;
             let target = room.saturating_sub(p.cron + p.gevent);
             if target >= 1
-                && let Some(edits) = odoo.set_edits(ctx.files, "workers", &target.to_string())
+                && let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string())
             {
                 d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}` to fit {}", memory.value), edits));
+            } else if target >= 1 {
+                d = d.with_help(format!("lower `workers` to {target} to fit {}", memory.value));
             } else {
                 d = d.with_help("this host is too small for prefork mode with these cron workers: add memory");
             }

@@ -22,7 +22,7 @@ impl Rule for RamPerWorkerLow {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        if ctx.stack.odoo.conf.is_none() || !ctx.stack.odoo.prefork() {
+        if !ctx.stack.odoo.known() || !ctx.stack.odoo.prefork() {
             return;
         }
         let Some(memory) = ctx.memory() else { return };
@@ -47,7 +47,7 @@ impl Rule for RamPerWorkerLow {
         let fit = memory.value.0 / RAM_PER_PROCESS_MIN.0;
         let target = fit.saturating_sub(p.cron + p.gevent);
         if target >= 1
-            && let Some(edits) = odoo.set_edits(ctx.files, "workers", &target.to_string())
+            && let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string())
         {
             d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}` ({RAM_PER_PROCESS_MIN} per process)"), edits));
         }

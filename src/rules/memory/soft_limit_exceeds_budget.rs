@@ -24,7 +24,7 @@ impl Rule for SoftLimitExceedsBudget {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        if ctx.stack.odoo.conf.is_none() || !ctx.stack.odoo.prefork() {
+        if !ctx.stack.odoo.known() || !ctx.stack.odoo.prefork() {
             return;
         }
         let odoo = &ctx.stack.odoo;

@@ -17,6 +17,13 @@ pub(crate) enum QueueJobEvidence {
     Addon(String),
     /// A requirements line that installs it.
     Requirement(String),
+    /// An addons folder mounted into the Odoo container holds it: the folder's volume entry,
+    /// and the manifest.
+    Mounted(Span, String),
+    /// A `pip install` in a compose command, or in the Dockerfile an Odoo service is built from.
+    Pip(Option<Span>, String),
+    /// An `ODOO_QUEUE_JOB_*` variable of the Odoo container configures it.
+    Env(Span, String),
 }
 
 impl QueueJobEvidence {
@@ -25,6 +32,18 @@ impl QueueJobEvidence {
             QueueJobEvidence::Section(_) => "odoo.conf has a [queue_job] section".to_string(),
             QueueJobEvidence::Addon(p) => format!("its addon is at {p}"),
             QueueJobEvidence::Requirement(p) => format!("{p} installs it"),
+            QueueJobEvidence::Mounted(_, p) => format!("the container mounts its addon, {p}"),
+            QueueJobEvidence::Pip(_, p) => format!("{p} installs it"),
+            QueueJobEvidence::Env(_, v) => format!("the container sets {v}"),
+        }
+    }
+
+    /// Where the evidence is written, when it is in a file of the stack.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            QueueJobEvidence::Section(s) | QueueJobEvidence::Mounted(s, _) | QueueJobEvidence::Env(s, _) => Some(*s),
+            QueueJobEvidence::Pip(s, _) => *s,
+            _ => None,
         }
     }
 }
@@ -38,6 +57,9 @@ pub(crate) fn queue_job_evidence(ctx: &Ctx) -> Option<QueueJobEvidence> {
     {
         return Some(QueueJobEvidence::Section(Span::new(conf, s.header)));
     }
+    if let Some(e) = compose_evidence(ctx) {
+        return Some(e);
+    }
     if let Some(a) = stack.addon("queue_job") {
         let manifest = crate::source::display_path(&a.path);
         return Some(QueueJobEvidence::Addon(manifest));
@@ -48,8 +70,37 @@ pub(crate) fn queue_job_evidence(ctx: &Ctx) -> Option<QueueJobEvidence> {
     None
 }
 
-/// The `[queue_job]` value of `key` in odoo.conf, with its span.
+/// queue_job in the stack's Odoo container: an addons folder mounted into it, a `pip
+/// install` of its command or Dockerfile, or its `ODOO_QUEUE_JOB_*` variables.
+fn compose_evidence(ctx: &Ctx) -> Option<QueueJobEvidence> {
+    use crate::stack::compose::InstallPlace;
+    let (m, i, s, c) = ctx.stack.odoo_container()?;
+    for mount in &c.addons {
+        if let Some((_, manifest)) = mount.addons.iter().find(|(n, _)| n == "queue_job") {
+            return Some(QueueJobEvidence::Mounted(mount.span, crate::source::display_path(manifest)));
+        }
+    }
+    if let Some(inst) = m.services[i].installs.iter().find(|x| x.addon == "queue_job") {
+        return Some(match &inst.at {
+            InstallPlace::Compose(span) => QueueJobEvidence::Pip(Some(*span), format!("the command of service `{}`", s.name)),
+            InstallPlace::Dockerfile(p, line) => {
+                QueueJobEvidence::Pip(None, format!("{}:{line}", crate::source::display_path(p)))
+            }
+        });
+    }
+    let e = s.environment.iter().find(|e| e.name.starts_with("ODOO_QUEUE_JOB_") && e.value.is_some())?;
+    Some(QueueJobEvidence::Env(m.span(&e.origin)?, e.name.clone()))
+}
+
+/// The value of queue_job's `key`: the Odoo container's `ODOO_QUEUE_JOB_<KEY>` (which wins),
+/// else `[queue_job] key` in odoo.conf; with its span.
 pub(crate) fn queue_job_setting(ctx: &Ctx, key: &str) -> Option<(String, Span)> {
+    if let Some((m, _, s, _)) = ctx.stack.odoo_container()
+        && let Some(e) = s.env(&format!("ODOO_QUEUE_JOB_{}", key.to_ascii_uppercase()))
+        && let (Some(v), Some(span)) = (&e.value, m.span(&e.origin))
+    {
+        return Some((v.clone(), span));
+    }
     let conf = ctx.stack.odoo.conf?;
     let c = ctx.files.odoo_conf(conf)?;
     let e = c.get("queue_job", key)?;

@@ -41,7 +41,7 @@ impl Rule for QueueJobNeedsWorkers {
             )
             .with_primary_label(if label.is_empty() { mode.to_string() } else { label })
             .with_note("queue_job's README: use it with `--workers` greater than 1 in production; threaded mode is for development");
-        if let Some(edits) = odoo.set_edits(ctx.files, "workers", "2") {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", "2") {
             d = d.with_fix(Fix::unsafe_("set `workers = 2` (size it with OL102 and OL202)", edits));
         }
         ctx.push(d);

@@ -22,7 +22,7 @@ impl Rule for QueueJobNotLoaded {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         let Some(evidence) = queue_job_evidence(ctx) else { return };
@@ -43,8 +43,12 @@ impl Rule for QueueJobNotLoaded {
             )
             .with_primary_label(if label.is_empty() { "queue_job missing".to_string() } else { label })
             .with_note("queue_job starts its runner by patching Odoo's server classes when it is imported at startup; installed only in the database, it is imported too late (OCA/queue, queue_job/README)");
-        if let QueueJobEvidence::Section(s) = evidence {
-            d = d.with_label(s, "queue_job is configured here");
+        if let Some(s) = evidence.span() {
+            let label = match evidence {
+                QueueJobEvidence::Section(_) | QueueJobEvidence::Env(..) => "queue_job is configured here",
+                _ => "queue_job is installed here",
+            };
+            d = d.with_label(s, label);
         }
         // Keep the version's defaults in front, the way Odoo's own documentation writes it.
         let value = if odoo.get("server_wide_modules").is_some() {
@@ -60,7 +64,7 @@ impl Rule for QueueJobNotLoaded {
         } else {
             "base,web,queue_job".to_string()
         };
-        if let Some(edits) = odoo.set_edits(ctx.files, "server_wide_modules", &value) {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "server_wide_modules", &value) {
             d = d.with_fix(Fix::safe(format!("set `server_wide_modules = {value}`"), edits));
         }
         ctx.push(d);

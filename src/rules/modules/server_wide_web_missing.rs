@@ -35,7 +35,7 @@ impl Rule for ServerWideWebMissing {
             let mut d = ctx
                 .diag(span, "`server_wide_modules = False` is the boolean False on Odoo 14–18, which Odoo then splits as text: it stops at startup")
                 .with_primary_label("a boolean, not a module list");
-            if let Some(edits) = odoo.set_edits(ctx.files, "server_wide_modules", "base,web") {
+            if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "server_wide_modules", "base,web") {
                 d = d.with_fix(Fix::safe("set `server_wide_modules = base,web` (Odoo's default)", edits));
             }
             ctx.push(d);
@@ -63,7 +63,7 @@ impl Rule for ServerWideWebMissing {
         let mut value: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
         value.extend(list.value.iter().cloned());
         let value = value.join(sep);
-        if let Some(edits) = odoo.set_edits(ctx.files, "server_wide_modules", &value) {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "server_wide_modules", &value) {
             d = d.with_fix(Fix::safe(format!("set `server_wide_modules = {value}`"), edits));
         }
         ctx.push(d);

@@ -24,7 +24,9 @@ impl Rule for NofileTooLow {
     }
 
     fn check(&self, ctx: &mut Ctx) {
-        if ctx.stack.system.odoo_units().next().is_some() {
+        if !crate::rules::containers::odoo_services(ctx).is_empty() {
+            compose(ctx);
+        } else if ctx.stack.system.odoo_units().next().is_some() {
             systemd(ctx);
         } else if ctx.stack.odoo.conf.is_some() {
             limits_conf(ctx);
@@ -150,4 +152,67 @@ fn limits_conf(ctx: &mut Ctx) {
     }
     d = d.with_fix(Fix::safe(format!("give `{user}` {NOFILE_TARGET} open files in limits.conf"), edits));
     ctx.push(d);
+}
+
+/// Each compose service that runs Odoo: its `ulimits.nofile`. Without one, the container gets
+/// the limit of the container runtime: containerd 2.0 no longer raises its own, so that is
+/// systemd's default, 1024 soft.
+fn compose(ctx: &mut Ctx) {
+    for (m, i, s, _) in crate::rules::containers::odoo_services(ctx) {
+        let u = s.ulimit("nofile");
+        let soft = u.and_then(|u| u.soft.as_ref()).map(|v| v.value);
+        let hard = u.and_then(|u| u.hard.as_ref()).map(|v| v.value);
+        if soft.is_some_and(|v| v < 0 || v as u64 >= NOFILE_TARGET) {
+            continue;
+        }
+        let (span, label, what) = match (u, soft) {
+            (Some(u), Some(n)) => {
+                let at = u.soft.as_ref().and_then(|v| m.span(&v.origin)).or_else(|| m.span(&u.origin));
+                let Some(at) = at else { continue };
+                (
+                    at,
+                    format!("soft limit {n}"),
+                    format!("`ulimits.nofile` gives Odoo a soft limit of {n} open files in {}", m.describe_service(i)),
+                )
+            }
+            _ => {
+                let Some(at) = m.service_span(i) else { continue };
+                (
+                    at,
+                    "no `ulimits.nofile`".to_string(),
+                    format!(
+                        "{} sets no `ulimits.nofile`, so Odoo inherits the container runtime's limit: 1024 open files (soft) under containerd 2.0 and later, whose unit no longer raises it",
+                        m.describe_service(i)
+                    ),
+                )
+            }
+        };
+        let mut d = ctx
+            .diag(span, format!("{what}: every websocket client holds a socket in the gevent process, and past the limit Odoo fails with \"Too many open files\" (502s, dropped live updates)"))
+            .with_primary_label(label);
+        // the soft limit, and the hard one when it would end below it
+        let edit = match u {
+            Some(u) if !u.single && hard.is_some_and(|h| h >= NOFILE_TARGET as i64 || h < 0) => {
+                m.set_edit(i, "ulimits.nofile.soft", &NOFILE_TARGET.to_string())
+            }
+            Some(u) if !u.single => {
+                let soft = m.set_edit(i, "ulimits.nofile.soft", &NOFILE_TARGET.to_string());
+                let hard = m.set_edit(i, "ulimits.nofile.hard", &NOFILE_TARGET.to_string());
+                match (soft, hard) {
+                    (Ok(a), Ok(b)) => {
+                        d = d.with_fix(Fix::safe(format!("give Odoo {NOFILE_TARGET} open files"), vec![a, b]));
+                        ctx.push(d);
+                        continue;
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                }
+            }
+            _ => m.set_edit(i, "ulimits.nofile", &NOFILE_TARGET.to_string()),
+        };
+        match edit {
+            Ok(e) => d = d.with_fix(Fix::safe(format!("give Odoo {NOFILE_TARGET} open files (`ulimits.nofile`)"), vec![e])),
+            Err(why) => d = d.with_help(why),
+        }
+        ctx.push(d);
+    }
 }

@@ -10,6 +10,7 @@ pub mod longpolling_route_obsolete;
 pub mod port_collision;
 pub mod proxy_mode_off;
 pub mod upload_size_too_small;
+pub mod upstream_host_unknown;
 pub mod upstream_port_mismatch;
 pub mod websocket_route_missing;
 pub mod websocket_to_http_port;

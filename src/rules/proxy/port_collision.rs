@@ -20,6 +20,7 @@ impl Rule for PortCollision {
     }
 
     fn check(&self, ctx: &mut Ctx) {
+        compose(ctx);
         let stack = ctx.stack;
         if !stack.has_odoo() {
             return;
@@ -43,5 +44,60 @@ impl Rule for PortCollision {
             .with_label(h_span, if h_label.is_empty() { format!("http_port {http}") } else { h_label })
             .with_help(format!("give `{key}` a port of its own (Odoo's default is 8072) and route the websocket there"));
         ctx.push(d);
+    }
+}
+
+/// A published port: host address (None: every interface), protocol, host port range.
+type Published = (Option<String>, String, u32, u32);
+
+fn published(p: &crate::formats::compose::model::Port) -> Option<Published> {
+    let text = p.published.as_deref()?;
+    let (a, b) = text.split_once('-').unwrap_or((text, text));
+    let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    let ip = p.host_ip.clone().filter(|ip| !matches!(ip.as_str(), "" | "0.0.0.0" | "::" | "[::]"));
+    Some((ip, p.protocol.clone(), a, b))
+}
+
+/// Two services (or one, twice) publishing the same host port: Docker starts the first and
+/// refuses the second ("port is already allocated"). Services that only run under different
+/// profiles never run together.
+fn compose(ctx: &mut Ctx) {
+    for m in &ctx.stack.compose {
+        let mut seen: Vec<(usize, Published, crate::source::Span)> = Vec::new();
+        for (i, s) in m.project.services.iter().enumerate() {
+            for p in &s.ports {
+                let Some(key) = published(&p.value) else { continue };
+                let Some(span) = m.span(&p.origin) else { continue };
+                let clash = seen.iter().find(|(j, k, _)| {
+                    let other = m.service(*j);
+                    let together = s.profiles.is_empty()
+                        || other.profiles.is_empty()
+                        || s.profiles.iter().any(|a| other.profiles.iter().any(|b| a.value == b.value));
+                    together && k.1 == key.1 && k.2 <= key.3 && key.2 <= k.3 && (k.0.is_none() || key.0.is_none() || k.0 == key.0)
+                });
+                if let Some((j, k, first)) = clash {
+                    let port = if key.2 == key.3 { key.2.to_string() } else { format!("{}-{}", key.2, key.3) };
+                    let who = if *j == i {
+                        format!("{} publishes host port {port}/{} twice", m.describe_service(i), key.1)
+                    } else {
+                        format!(
+                            "{} and service `{}` both publish host port {port}/{}",
+                            m.describe_service(i),
+                            m.service(*j).name,
+                            key.1
+                        )
+                    };
+                    let _ = k;
+                    let d = ctx
+                        .diag(span, format!("{who}: Docker starts the first and refuses the second (\"port is already allocated\")"))
+                        .with_primary_label(format!("host port {port}"))
+                        .with_label(*first, "published here first")
+                        .with_help("give one of them another host port, or drop the `ports:` entry a service does not need (services reach each other over the compose network without it)");
+                    ctx.push(d);
+                    continue;
+                }
+                seen.push((i, key, span));
+            }
+        }
     }
 }

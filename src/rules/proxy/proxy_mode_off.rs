@@ -38,7 +38,7 @@ impl Rule for ProxyModeOff {
             )
             .with_primary_label(if label.is_empty() { "proxy mode off".to_string() } else { label })
             .with_label(route.location_span(stack), "nginx fronts Odoo here");
-        if let Some(edits) = odoo.set_edits(ctx.files, "proxy_mode", "True") {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "proxy_mode", "True") {
             d = d.with_fix(Fix::safe("set `proxy_mode = True`", edits));
         }
         ctx.push(d);

@@ -28,7 +28,7 @@ impl Rule for UpstreamPortMismatch {
         if !stack.has_odoo() {
             return;
         }
-        if stack.odoo.conf.is_none() {
+        if !stack.odoo.known() {
             return;
         }
         let http = http_port(stack);

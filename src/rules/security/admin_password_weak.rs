@@ -21,7 +21,7 @@ impl Rule for AdminPasswordWeak {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         // With the database manager off (`list_db` false), the master password guards nothing

@@ -21,7 +21,7 @@ impl Rule for DatabaseManagerExposed {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() || !ctx.stack.behind_proxy(ctx.files) {
+        if !odoo.known() || !ctx.stack.behind_proxy(ctx.files) {
             return;
         }
         let Some(list_db) = odoo.flag("list_db") else { return };
@@ -45,7 +45,7 @@ impl Rule for DatabaseManagerExposed {
         // Safe when the site still knows its database without the selector.
         let selects = odoo.get("db_name").is_some_and(|s| !s.raw.is_empty() && s.raw != "False")
             || odoo.get("dbfilter").is_some_and(|s| !s.raw.is_empty());
-        if let Some(edits) = odoo.set_edits(ctx.files, "list_db", "False") {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "list_db", "False") {
             let title = "set `list_db = False`";
             d = d.with_fix(if selects { Fix::safe(title, edits) } else { Fix::unsafe_(title, edits) });
         }

@@ -20,7 +20,7 @@ impl Rule for DbfilterMissing {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() || !ctx.stack.behind_proxy(ctx.files) {
+        if !odoo.known() || !ctx.stack.behind_proxy(ctx.files) {
             return;
         }
         let set = |k: &str| odoo.get(k).is_some_and(|s| !s.raw.trim().is_empty() && s.raw != "False" && s.raw != "false");

@@ -21,7 +21,7 @@ impl Rule for CpuLimitNotBelowReal {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         let (Some(cpu), Some(real)) = (odoo.int("limit_time_cpu"), odoo.int("limit_time_real")) else { return };
@@ -47,7 +47,7 @@ impl Rule for CpuLimitNotBelowReal {
             .with_label(real_span, if real_label.is_empty() { format!("{} s of wall clock", real.value) } else { real_label })
             .with_help("the CPU limit stops a request that computes too long (the worker survives); the real-time limit kills a worker stuck waiting: keep CPU below real, as Odoo's defaults do (60 s and 120 s)");
         if target > 0
-            && let Some(edits) = odoo.set_edits(ctx.files, "limit_time_cpu", &target.to_string())
+            && let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "limit_time_cpu", &target.to_string())
         {
             d = d.with_fix(Fix::safe(
                 format!("set `limit_time_cpu = {target}` (half of `limit_time_real`, Odoo's default ratio)"),

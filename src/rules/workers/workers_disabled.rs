@@ -22,7 +22,7 @@ impl Rule for WorkersDisabled {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() {
+        if !odoo.known() {
             return;
         }
         let Some(workers) = odoo.int("workers") else { return };
@@ -62,7 +62,7 @@ impl Rule for WorkersDisabled {
                 let fit = (mem.value.0 / PROCESS_ESTIMATE.0).saturating_sub(cron + 1);
                 target = target.min(fit.max(2));
             }
-            if let Some(edits) = odoo.set_edits(ctx.files, "workers", &target.to_string()) {
+            if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string()) {
                 d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}`"), edits));
             }
         }

@@ -22,7 +22,7 @@ impl Rule for WorkersExceedCpu {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() || !odoo.prefork() {
+        if !odoo.known() || !odoo.prefork() {
             return;
         }
         let p = odoo.processes();
@@ -52,7 +52,7 @@ impl Rule for WorkersExceedCpu {
             d = d.with_label(cron_span, format!("{} cron workers", p.cron));
         }
         let target = limit.saturating_sub(p.cron).max(1);
-        if let Some(edits) = odoo.set_edits(ctx.files, "workers", &target.to_string()) {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string()) {
             d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}`"), edits));
         }
         d = d.with_help("lower `workers` (or `max_cron_threads`), or give the stack more CPUs; about 6 concurrent users per worker is Odoo's sizing figure");

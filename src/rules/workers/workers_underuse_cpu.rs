@@ -22,7 +22,7 @@ impl Rule for WorkersUnderuseCpu {
 
     fn check(&self, ctx: &mut Ctx) {
         let odoo = &ctx.stack.odoo;
-        if odoo.conf.is_none() || !odoo.prefork() {
+        if !odoo.known() || !odoo.prefork() {
             return;
         }
         let p = odoo.processes();
@@ -54,7 +54,7 @@ impl Rule for WorkersUnderuseCpu {
                 ),
             )
             .with_primary_label(format!("{} HTTP workers", p.http));
-        if let Some(edits) = odoo.set_edits(ctx.files, "workers", &target.to_string()) {
+        if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, "workers", &target.to_string()) {
             d = d.with_fix(Fix::unsafe_(format!("set `workers = {target}`"), edits));
         }
         ctx.push(d);
