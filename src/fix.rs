@@ -23,34 +23,38 @@ pub struct Chosen {
 /// range an earlier fix already edits waits for the next pass. A fix is all-or-nothing,
 /// across every file it touches.
 pub fn choose(diags: &[Diagnostic], level: Applicability) -> Vec<Chosen> {
+    let candidates: Vec<Chosen> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref().filter(|f| f.applicability >= level).map(|f| Chosen { code: d.code, fix: f.clone() }))
+        .collect();
+    without_overlaps(candidates)
+}
+
+/// The candidates that can be applied together, in order of their first edit: a fix whose
+/// edits touch a range an earlier one already edits waits for the next pass; two fixes with
+/// the same edits (one problem reached through two stacks) apply once.
+pub fn without_overlaps(mut candidates: Vec<Chosen>) -> Vec<Chosen> {
     let mut taken: BTreeMap<FileId, Vec<TextRange>> = BTreeMap::new();
     let mut out = Vec::new();
-    let mut candidates: Vec<&Diagnostic> =
-        diags.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= level)).collect();
-    candidates.sort_by_key(|d| {
-        let e = &d.fix.as_ref().expect("filtered").edits;
-        (e.first().map(|e| (e.file, e.range.start)), d.code)
-    });
-    'fix: for d in candidates {
-        let fix = d.fix.as_ref().expect("filtered");
-        if fix.edits.is_empty() {
+    candidates.sort_by_key(|c| (c.fix.edits.first().map(|e| (e.file, e.range.start)), c.code));
+    'fix: for c in candidates {
+        if c.fix.edits.is_empty() {
             continue;
         }
-        for e in &fix.edits {
+        for e in &c.fix.edits {
             if let Some(ranges) = taken.get(&e.file)
                 && ranges.iter().any(|r| overlaps(*r, e.range))
             {
                 continue 'fix;
             }
         }
-        // Two fixes with the same edits (one problem reported through two stacks) apply once.
-        if out.iter().any(|c: &Chosen| c.fix.edits == fix.edits) {
+        if out.iter().any(|o: &Chosen| o.fix.edits == c.fix.edits) {
             continue;
         }
-        for e in &fix.edits {
+        for e in &c.fix.edits {
             taken.entry(e.file).or_default().push(e.range);
         }
-        out.push(Chosen { code: d.code, fix: fix.clone() });
+        out.push(c);
     }
     out
 }
@@ -178,6 +182,8 @@ pub struct Fixed {
     pub refused: Vec<String>,
     /// How many fixes were applied.
     pub applied: usize,
+    /// The last pass found nothing more to do (rather than running out of passes).
+    pub converged: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -207,12 +213,34 @@ pub fn run(
     selection: &crate::lint::Selection,
     level: Applicability,
 ) -> Fixed {
+    let mut last = Vec::new();
+    let mut fixed = run_passes(inputs, config, MAX_PASSES, |ws| {
+        let diags = crate::lint::lint(&ws.files, &ws.stacks, selection);
+        let chosen = choose(&diags, level);
+        last = diags;
+        chosen
+    });
+    fixed.remaining =
+        if fixed.converged { last } else { crate::lint::lint(&fixed.workspace.files, &fixed.workspace.stacks, selection) };
+    fixed
+}
+
+/// The engine of `--fix` and `tune --write`: builds the workspace, asks `propose` for the
+/// edits to make on it (already free of overlaps, see [`without_overlaps`]), applies them,
+/// and repeats on the result until `propose` has nothing left (at most `max_passes` times).
+/// Edits of files not on disk are dropped, and a set of edits whose result would not parse
+/// is refused. `remaining` is left empty: the caller knows what to check.
+pub fn run_passes(
+    inputs: &crate::workspace::Inputs,
+    config: &crate::config::Config,
+    max_passes: usize,
+    mut propose: impl FnMut(&crate::workspace::Workspace) -> Vec<Chosen>,
+) -> Fixed {
     let mut inputs = inputs.clone();
     let mut fixed = Fixed::default();
-    for _pass in 0..MAX_PASSES {
+    for _pass in 0..max_passes {
         let ws = crate::workspace::build(&inputs, config);
-        let diags = crate::lint::lint(&ws.files, &ws.stacks, selection);
-        let mut chosen = choose(&diags, level);
+        let mut chosen = propose(&ws);
         // Files that are not on disk (a stock file's known content) are never edited.
         chosen.retain(|c| c.fix.edits.iter().all(|e| !ws.files.get(e.file).is_virtual));
         // Refuse fixes whose result reads worse than the original, file by file.
@@ -242,8 +270,8 @@ pub fn run(
             });
         }
         if chosen.is_empty() {
-            fixed.remaining = diags;
             fixed.workspace = ws;
+            fixed.converged = true;
             return fixed;
         }
         let changes = apply(&ws.files, &chosen);
@@ -273,9 +301,7 @@ pub fn run(
         }
         fixed.applied += chosen.len();
     }
-    let ws = crate::workspace::build(&inputs, config);
-    fixed.remaining = crate::lint::lint(&ws.files, &ws.stacks, selection);
-    fixed.workspace = ws;
+    fixed.workspace = crate::workspace::build(&inputs, config);
     fixed
 }
 

@@ -21,5 +21,6 @@ pub mod secrets;
 pub mod source;
 pub mod stack;
 pub mod suggest;
+pub mod tune;
 pub mod units;
 pub mod workspace;
