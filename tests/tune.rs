@@ -289,3 +289,67 @@ fn deployment_guide_example_end_to_end() {
     let text = tune::render::text(&tuned, false);
     assert!(text.contains("+workers = 8"), "{text}");
 }
+
+/// The README's tune excerpt is the program's real output (`UPDATE_README=1` rewrites it).
+#[test]
+fn readme_excerpt_is_real_output() {
+    let out = odoo_lint().args(["tune", "fixtures/demo"]).env_remove("ODOO_LINT_OUTPUT_FORMAT").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "the demo has something to tune");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    let (start, end) = ("<!-- tune:start -->", "<!-- tune:end -->");
+    let a = text.find(start).expect("README has a tune excerpt") + start.len();
+    let b = text[a..].find(end).unwrap() + a;
+    if std::env::var_os("UPDATE_README").is_some() {
+        let head: Vec<&str> = stdout.lines().take(26).collect();
+        text = format!("{}\n```text\n{}\n```\n{}", &text[..a], head.join("\n"), &text[b..]);
+        std::fs::write(&path, &text).unwrap();
+    }
+    let a = text.find(start).unwrap() + start.len();
+    let b = text[a..].find(end).unwrap() + a;
+    let excerpt = text[a..b].trim().strip_prefix("```text\n").and_then(|t| t.strip_suffix("```")).expect("a ```text block");
+    assert!(
+        stdout.starts_with(excerpt),
+        "the README's tune excerpt is not what `odoo-lint tune fixtures/demo` prints:\n{stdout}"
+    );
+}
+
+/// Values set on Odoo's command line are reported with where to change them, never edited,
+/// and the plan is made around them (here: pools too large for any sane `max_connections`).
+#[test]
+fn flags_are_reported_not_edited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("odoo.conf"), "[options]\nworkers = 2\nlimit_time_real = 300\n").unwrap();
+    std::fs::write(
+        dir.join("odoo.service"),
+        "[Service]\nUser=odoo\nExecStart=/usr/bin/odoo -c /etc/odoo/odoo.conf --workers=20 --db_maxconn=64\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("postgresql.conf"), "max_connections = 50\n").unwrap();
+    std::fs::write(dir.join("odoo-lint.toml"), "odoo-version = 17\n[host]\ncpus = 4\nmemory = \"8GiB\"\n").unwrap();
+    let config = config_for(dir);
+    let inputs = Inputs { paths: vec![dir.to_path_buf()], ..Default::default() };
+    let tuned = tune::write::run(&inputs, &config, &Options::default());
+    assert!(tuned.fixed.converged);
+    let plan = tuned.plans[0].as_ref().unwrap();
+    let workers = plan.items.iter().find(|i| i.key == "workers").unwrap();
+    assert!(
+        matches!(&workers.decision, tune::plan::Decision::Blocked(w) if w.contains("--workers=20")),
+        "{:?}",
+        workers.decision
+    );
+    assert_eq!(workers.effective().int(), 20);
+    // 21 × 64 + 64 pools: more than 500 connections, so max_connections stays and a note says why
+    assert!(plan.notes.iter().any(|n| n.code == Some("OL402")));
+    let conf = tuned.fixed.files.values().find(|f| f.display.ends_with("odoo.conf")).unwrap();
+    assert!(!f_contains(&conf.fixed, "workers = 20"));
+    assert!(f_contains(&conf.fixed, "workers = 2\n"), "the file's own `workers` is not the one Odoo uses: left alone");
+    let pg = tuned.fixed.files.values().find(|f| f.display.ends_with("postgresql.conf")).unwrap();
+    assert!(f_contains(&pg.fixed, "max_connections = 50\n"));
+
+    fn f_contains(bytes: &[u8], s: &str) -> bool {
+        String::from_utf8_lossy(bytes).contains(s)
+    }
+}

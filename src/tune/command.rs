@@ -8,6 +8,7 @@
 
 use super::Options;
 use crate::config::{self, Config};
+use crate::files::FileKind;
 use crate::units::parse_human_bytes;
 use crate::workspace::Inputs;
 use clap::{Args, ValueEnum};
@@ -74,22 +75,25 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The files of a live server that make its stack, those that exist.
-pub fn live_paths(root: &Path) -> Vec<PathBuf> {
+/// The files of a live server that make its stack, those that exist, with their kinds (a
+/// stock limits.conf is all comments: its kind cannot be sniffed).
+pub fn live_paths(root: &Path) -> Vec<(FileKind, PathBuf)> {
     let mut out = Vec::new();
     type Keep<'a> = &'a dyn Fn(&str) -> bool;
-    let globs: [(&str, Keep); 9] = [
-        ("etc/odoo", &|n| n.ends_with(".conf") || n.ends_with(".cfg")),
-        ("etc", &|n| n.starts_with("odoo") && n.ends_with(".conf")),
-        ("etc/nginx/sites-enabled", &|_| true),
-        ("etc/nginx/conf.d", &|n| n.ends_with(".conf")),
-        ("etc/systemd/system", &|n| n.ends_with(".service") && (n.contains("odoo") || n.contains("postgres"))),
-        ("lib/systemd/system", &|n| n.ends_with(".service") && (n.starts_with("odoo") || n.starts_with("postgresql@"))),
-        ("etc/security", &|n| n == "limits.conf"),
-        ("etc/security/limits.d", &|n| n.ends_with(".conf")),
-        ("etc/systemd/system/odoo.service.d", &|n| n.ends_with(".conf")),
+    let globs: [(&str, FileKind, Keep); 9] = [
+        ("etc/odoo", FileKind::OdooConf, &|n| n.ends_with(".conf") || n.ends_with(".cfg")),
+        ("etc", FileKind::OdooConf, &|n| n.starts_with("odoo") && n.ends_with(".conf")),
+        ("etc/nginx/sites-enabled", FileKind::Nginx, &|_| true),
+        ("etc/nginx/conf.d", FileKind::Nginx, &|n| n.ends_with(".conf")),
+        ("etc/systemd/system", FileKind::Systemd, &|n| n.ends_with(".service") && (n.contains("odoo") || n.contains("postgres"))),
+        ("lib/systemd/system", FileKind::Systemd, &|n| {
+            n.ends_with(".service") && (n.starts_with("odoo") || n.starts_with("postgresql@"))
+        }),
+        ("etc/security", FileKind::Limits, &|n| n == "limits.conf"),
+        ("etc/security/limits.d", FileKind::Limits, &|n| n.ends_with(".conf")),
+        ("etc/systemd/system/odoo.service.d", FileKind::Systemd, &|n| n.ends_with(".conf")),
     ];
-    for (dir, keep) in globs {
+    for (dir, kind, keep) in globs {
         let Ok(rd) = std::fs::read_dir(root.join(dir)) else { continue };
         let mut names: Vec<PathBuf> = rd
             .filter_map(|e| e.ok())
@@ -98,14 +102,14 @@ pub fn live_paths(root: &Path) -> Vec<PathBuf> {
             .map(|e| e.path())
             .collect();
         names.sort();
-        out.extend(names);
+        out.extend(names.into_iter().map(|p| (kind, p)));
     }
     // PostgreSQL: the newest cluster's configuration.
     if let Ok(rd) = std::fs::read_dir(root.join("etc/postgresql")) {
         let mut versions: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         versions.sort_by_key(|p| p.file_name().and_then(|n| n.to_str()).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0));
         if let Some(conf) = versions.iter().rev().map(|v| v.join("main/postgresql.conf")).find(|p| p.is_file()) {
-            out.push(conf);
+            out.push((FileKind::Postgresql, conf));
         }
     }
     out
@@ -113,7 +117,8 @@ pub fn live_paths(root: &Path) -> Vec<PathBuf> {
 
 pub fn run(args: TuneArgs) -> ExitCode {
     let live = args.paths.is_empty();
-    let paths = if live { live_paths(Path::new("/")) } else { args.paths.clone() };
+    let found = if live { live_paths(Path::new("/")) } else { Vec::new() };
+    let paths: Vec<PathBuf> = if live { found.iter().map(|(_, p)| p.clone()).collect() } else { args.paths.clone() };
     if paths.is_empty() {
         return fail(
             "tune without paths reads this server's files, and found none of Odoo's, nginx's or PostgreSQL's under /etc; name the stack's files or directory",
@@ -149,6 +154,7 @@ pub fn run(args: TuneArgs) -> ExitCode {
     };
     let inputs = Inputs {
         paths,
+        kinds: found,
         cpus: args.cpus,
         memory,
         odoo_version: args.odoo_version,
@@ -235,7 +241,8 @@ mod tests {
             std::fs::write(&p, "").unwrap();
         }
         let found: Vec<String> =
-            live_paths(root).iter().map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+            live_paths(root).iter().map(|(_, p)| p.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(live_paths(root)[4].0, FileKind::Limits);
         assert_eq!(
             found,
             [

@@ -124,7 +124,8 @@ pub fn plan(files: &FileSet, stack: &Stack, opts: &Options) -> Result<StackPlan,
         }),
         other => other.clone(),
     };
-    let host = Host { cpus, memory, pg_memory, host_memory, pg_shares_budget: !stack.postgres.is_empty() && !unit_limited };
+    let pg_shares_budget = stack.has_odoo() && !stack.postgres.is_empty() && !unit_limited;
+    let host = Host { cpus, memory, pg_memory, host_memory, pg_shares_budget };
     let mut p = Planner::new(files, stack, opts, host);
     postgres::plan_memory(&mut p);
     odoo::plan_processes(&mut p);
@@ -249,6 +250,8 @@ impl<'a> Planner<'a> {
             Decision::Pinned
         } else {
             match plan::decide(d.current.value.as_ref(), &d.target, d.goal, d.bounds) {
+                // the same text: nothing to write, whatever the bounds say
+                Decision::Change if d.current.value.as_ref().is_some_and(|c| c.written == d.target.written) => Decision::Equal,
                 Decision::Change => match d.writable {
                     Ok(()) => Decision::Change,
                     Err(why) => Decision::Blocked(why),

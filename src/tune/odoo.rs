@@ -185,6 +185,11 @@ pub fn plan_processes(p: &mut Planner) {
     let cpus = p.host.cpus.value;
     let odoo = &p.stack.odoo;
 
+    let memory = p.host.memory.value;
+    let reserve = os_reserve(memory);
+    let pg_est = pg_estimate(p);
+    let odoo_memory = Bytes(memory.0.saturating_sub(pg_est.saturating_add(reserve.0)));
+
     // Cron workers: an explicit 0 is deliberate (another node runs the crons).
     let cron_now = odoo.int("max_cron_threads");
     let deliberate_zero = cron_now.as_ref().is_some_and(|c| c.value == 0 && !c.origin.is_default());
@@ -200,8 +205,11 @@ pub fn plan_processes(p: &mut Planner) {
             vec![],
         )
     } else {
-        let target = cron_threads(cpus);
-        let hi = (cpus as u64 / 4).max(2);
+        // At most a third of the processes the memory holds besides the gevent process, so
+        // that crons do not outnumber the HTTP workers on a small host.
+        let by_memory = ((odoo_memory.0 / SOFT_LIMIT_FLOOR.0).saturating_sub(1) / 3).max(1);
+        let target = cron_threads(cpus).min(by_memory);
+        let hi = (cpus as u64 / 4).max(2).min(by_memory);
         // Odoo's default is no one's choice: the formula decides it.
         let goal = if cron_now.as_ref().is_none_or(|c| c.origin.is_default()) { Goal::Near } else { Goal::Sane };
         push(
@@ -212,9 +220,11 @@ pub fn plan_processes(p: &mut Planner) {
             goal,
             Bounds::between(1.0, hi as f64),
             format!(
-                "{target} on {cpus} CPUs (1 up to 4 CPUs, as in Odoo's deployment guide, else Odoo's default 2); yours is kept between 1 and {hi}"
+                "{target} on {cpus} CPUs (1 up to 4 CPUs, as in Odoo's deployment guide, else Odoo's default 2), at most a third of the {} processes the memory holds besides gevent; {}",
+                (odoo_memory.0 / SOFT_LIMIT_FLOOR.0).saturating_sub(1),
+                if hi > 1 { format!("yours stays between 1 and {hi}") } else { "yours stays at 1".to_string() }
             ),
-            vec![p.cpus_input()],
+            vec![p.cpus_input(), p.memory_input()],
         )
     }
     .int()
@@ -241,10 +251,6 @@ pub fn plan_processes(p: &mut Planner) {
         plan_pools(p);
         return;
     }
-    let memory = p.host.memory.value;
-    let reserve = os_reserve(memory);
-    let pg_est = pg_estimate(p);
-    let odoo_memory = Bytes(memory.0.saturating_sub(pg_est.saturating_add(reserve.0)));
     let queue = queue_capacity(p);
     let sizing = Sizing { cpus, cron, users: p.opts.users.as_ref().map(|u| u.value), queue, memory: odoo_memory };
     let w = workers(&sizing);

@@ -237,6 +237,9 @@ pub fn render(b: &Budget, color: bool) -> String {
         let _ = writeln!(out, "  threaded mode: one process serves every request on one CPU at a time");
         return out;
     }
+    if b.processes == 0 {
+        return out; // no Odoo in the stack
+    }
     let busy = b.http.saturating_add(b.cron);
     let width = (b.slots.max(busy) as usize).min(WIDTH);
     let w = cells(&[b.http, b.cron, b.slots.saturating_sub(busy)], width);

@@ -23,6 +23,7 @@
 use super::plan::{Bounds, Current, Goal, Input, Place, Value};
 use super::{Draft, Planner, Storage};
 use crate::diagnostic::Severity;
+use crate::rules::database::pg_pool_can_exhaust::MAX_SENSIBLE_CONNECTIONS;
 use crate::rules::database::pg_size;
 use crate::stack::budget::{PROCESS_ESTIMATE, os_reserve};
 use crate::units::{Bytes, GIB, KIB, MIB};
@@ -228,8 +229,19 @@ pub fn plan_connections(p: &mut Planner) {
         let now = current.value.as_ref().map(|v| v.int().max(0) as u64).unwrap_or(100);
         let conns = if odoo_uses {
             let pools = p.odoo.pools();
-            let target = max_connections(pools, reserved);
-            let floor = pools.saturating_add(reserved);
+            let mut target = max_connections(pools, reserved);
+            // Past 500, more connections are not the answer (OL402): a pooler is.
+            if target > MAX_SENSIBLE_CONNECTIONS && target > now {
+                p.note(
+                    Severity::Warning,
+                    Some("OL402"),
+                    format!(
+                        "Odoo's pools need {target} connections, more than PostgreSQL serves well ({MAX_SENSIBLE_CONNECTIONS}): lower `db_maxconn` where it is set, or put PgBouncer between Odoo and PostgreSQL"
+                    ),
+                );
+                target = now.max(1);
+            }
+            let floor = if target >= pools.saturating_add(reserved) { pools.saturating_add(reserved) } else { 0 };
             push(
                 p,
                 i,

@@ -39,14 +39,22 @@ pub fn stack_text(plan: &StackPlan, color: bool) -> String {
         let _ = writeln!(out, "Nothing to change: every value is within 5 % of the computed one, sane, or pinned.");
     } else {
         let _ = writeln!(out, "Changes ({}):", changes.len());
+        // Odoo first, then PostgreSQL, nginx and the system; each file in the order met.
         let mut locations: Vec<&str> = Vec::new();
         for item in &changes {
             if !locations.contains(&item.location.as_str()) {
                 locations.push(&item.location);
             }
         }
+        let rank = |i: &Item| match i.place {
+            super::plan::Place::Odoo { .. } => 0,
+            super::plan::Place::Postgres { .. } => 1,
+            super::plan::Place::Nginx { .. } => 2,
+            super::plan::Place::Unit { .. } => 3,
+            super::plan::Place::Limits { .. } => 4,
+        };
         let mut ordered: Vec<&&Item> = changes.iter().collect();
-        ordered.sort_by_key(|i| locations.iter().position(|l| *l == i.location));
+        ordered.sort_by_key(|i| (rank(i), locations.iter().position(|l| *l == i.location)));
         let mut last_location = "";
         for item in ordered {
             if item.location != last_location {

@@ -49,7 +49,11 @@ pub fn propose(ws: &Workspace, opts: &Options) -> (Vec<Planned>, Vec<Chosen>) {
         match super::plan(&ws.files, stack, opts) {
             Ok(plan) => {
                 for item in plan.changes() {
-                    if let Some(edits) = edits(&ws.files, stack, item).filter(|e| !e.is_empty()) {
+                    // an edit that writes what is there already would never let the passes end
+                    let edits = edits(&ws.files, stack, item).map(|e| {
+                        e.into_iter().filter(|e| e.range.of(&ws.files.source(e.file).text) != e.replacement).collect::<Vec<_>>()
+                    });
+                    if let Some(edits) = edits.filter(|e| !e.is_empty()) {
                         let title = format!("set `{}` to {}", item.key, item.target);
                         chosen.push(Chosen { code: item.key, fix: Fix::unsafe_(title, edits) });
                     }
