@@ -21,7 +21,7 @@ use std::process::Command;
 /// prefork mode needs.
 const CAPACITY_RULES: &[&str] = &[
     "OL101", "OL102", "OL201", "OL202", "OL203", "OL204", "OL206", "OL301", "OL302", "OL303", "OL304", "OL401", "OL402", "OL404",
-    "OL501", "OL503", "OL603", "OL604", "OL702", "OL704", "OL707",
+    "OL501", "OL503", "OL505", "OL603", "OL604", "OL702", "OL704", "OL707",
 ];
 
 fn cases() -> Vec<PathBuf> {

@@ -1,7 +1,7 @@
 //! The operating system: open files for Odoo (systemd `LimitNOFILE=`, or pam_limits `nofile`
 //! when no unit runs Odoo; OL501, OL503) and the time systemd gives Odoo to stop (OL304).
 
-use super::plan::{Bounds, Current, Goal, Input, Place, Value};
+use super::plan::{Bounds, Current, Goal, Input, NginxAt, Place, Value};
 use super::{Draft, Planner};
 use crate::formats::limits::Item as LimitItem;
 use crate::formats::systemd::values::RlimitValue;
@@ -15,6 +15,7 @@ pub const STOP_MARGIN: u64 = 10;
 pub const ODOO_USER: &str = "odoo";
 
 pub fn plan(p: &mut Planner) {
+    nginx_nofile(p);
     if !p.odoo.known {
         return;
     }
@@ -166,6 +167,55 @@ pub fn plan(p: &mut Planner) {
             formula: format!("{NOFILE_TARGET} open files for `{ODOO_USER}`, who runs Odoo from a login session here (OL501)"),
             inputs: vec![],
             writable: Ok(()),
+        };
+        p.push(draft);
+    }
+}
+
+/// `worker_rlimit_nofile` of each main nginx.conf: at least 2 × `worker_connections`, since
+/// proxying holds the client's socket and Odoo's (OL505).
+fn nginx_nofile(p: &mut Planner) {
+    use crate::formats::nginx::model::RootContext;
+    use crate::rules::os_limits::nginx_connections_above_nofile::{DEFAULT_WORKER_CONNECTIONS, SYSTEMD_DEFAULT_SOFT, find};
+    use crate::stack::system::Role;
+    let stack = p.stack;
+    for (ci, config) in stack.nginx.iter().enumerate() {
+        let model = &config.model;
+        if model.context != RootContext::Main {
+            continue;
+        }
+        let wc = find(model, Some("events"), "worker_connections")
+            .and_then(|n| model.node(n).args.first()?.parse::<u64>().ok())
+            .unwrap_or(DEFAULT_WORKER_CONNECTIONS);
+        let needed = wc.saturating_mul(2);
+        let rlimit = find(model, None, "worker_rlimit_nofile");
+        let (now, origin) = match rlimit.and_then(|n| Some((n, model.node(n).args.first()?.parse::<u64>().ok()?))) {
+            Some((n, v)) => (v, format!("set in {}", p.display(model.node(n).file))),
+            None => match stack.system.units.iter().find(|u| matches!(u.role, Role::Nginx)) {
+                Some(u) => match u.effective(p.files).limit_nofile().value.soft {
+                    RlimitValue::Finite(n) => (n, format!("`LimitNOFILE` of {}", u.name)),
+                    RlimitValue::Infinity => continue,
+                },
+                None => (SYSTEMD_DEFAULT_SOFT, "not set: systemd's default for a service".into()),
+            },
+        };
+        let at = match rlimit {
+            Some(n) if !p.files.get(model.node(n).file).is_virtual => NginxAt::Directive(n),
+            _ => NginxAt::Main,
+        };
+        let draft = Draft {
+            key: "worker_rlimit_nofile",
+            location: p.display(model.root),
+            place: Place::Nginx { config: ci, at },
+            current: Current { value: Some(Value::count(now.min(i64::MAX as u64) as i64)), origin },
+            target: Value::count(needed.min(i64::MAX as u64) as i64),
+            goal: Goal::AtLeast,
+            bounds: Bounds::at_least(needed as f64),
+            formula: format!(
+                "2 × worker_connections {wc} = {needed}: a proxied request holds the client's socket and Odoo's (OL505)"
+            ),
+            inputs: vec![],
+            writable: if p.files.get(model.root).is_virtual { Err("nginx.conf is not in the stack".into()) } else { Ok(()) },
         };
         p.push(draft);
     }

@@ -100,6 +100,8 @@ pub enum NginxAt {
     BusLocation { route: usize },
     /// The port of a target of this route.
     Port { route: usize, target: usize },
+    /// A new directive at the main level of an nginx.conf (`worker_rlimit_nofile`).
+    Main,
 }
 
 /// How the computed value binds.

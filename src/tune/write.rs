@@ -118,6 +118,11 @@ fn nginx_edit(files: &FileSet, stack: &Stack, config: usize, at: &NginxAt, key: 
                 gevent,
             )
         }
+        NginxAt::Main => {
+            let ctx = crate::rules::Ctx::new(files, stack);
+            let value = value.parse().ok()?;
+            crate::rules::os_limits::nginx_connections_above_nofile::add_rlimit(&ctx, model, value)
+        }
         NginxAt::Port { route, target } => {
             let t = stack.routes.get(*route)?.targets.get(*target)?;
             let range = crate::rules::proxy::edit::port_range(files, t.span.file, t.span.range)?;
