@@ -48,6 +48,8 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List every rule: code, name, severity, fix safety
     Rules(RulesArgs),
+    /// Compute the capacity settings for the machine and workload, and write them as a diff
+    Tune(crate::tune::command::TuneArgs),
     /// Show a rule's documentation (by code or name)
     Rule {
         /// A code (OL301) or name (proxy-timeout-below-odoo)
@@ -329,6 +331,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules(args) => rules(args),
         Command::Rule { code } => rule(&code),
+        Command::Tune(args) => crate::tune::command::run(args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut command(), "odoo-lint", &mut buf);

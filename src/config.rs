@@ -60,6 +60,24 @@ pub struct ConfigFile {
     /// Rules not reported in files matching a glob: `"envs/dev/**" = ["OL8"]`.
     #[serde(default)]
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// What `odoo-lint tune` must know or leave alone.
+    #[serde(default)]
+    pub tune: Option<TuneSection>,
+}
+
+/// `[tune]`: inputs of the auto-tuner and the values it must not change.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TuneSection {
+    /// Settings `tune` never changes (`max_connections`, `workers`, `LimitNOFILE`, …).
+    #[serde(default)]
+    pub keep: Vec<String>,
+    /// Concurrent users the stack serves at its busiest (Odoo sizes about 6 per worker).
+    #[serde(default)]
+    pub users: Option<u64>,
+    /// The database's storage: `ssd` (default) or `hdd`; sets PostgreSQL's planner costs.
+    #[serde(default)]
+    pub storage: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -202,6 +220,12 @@ pub fn load(path: &Path) -> Result<Config, String> {
     config.fail_on().map_err(|e| format!("{}: {e}", config.display()))?;
     config.host()?;
     config.severities()?;
+    if let Some(t) = &config.file.tune
+        && let Some(storage) = &t.storage
+        && !matches!(storage.as_str(), "ssd" | "hdd")
+    {
+        return Err(format!("{}: [tune] storage must be \"ssd\" or \"hdd\", not \"{storage}\"", config.display()));
+    }
     for s in &config.file.stack {
         if let Some(h) = &s.host {
             host_facts(h, &config.display())?;
@@ -298,6 +322,10 @@ const KEYS: &[&str] = &[
     "name",
     "files",
     "compose",
+    "tune",
+    "keep",
+    "users",
+    "storage",
 ];
 
 /// serde's "unknown field `selec`, expected one of …" becomes "unknown key `selec`; did you
@@ -354,6 +382,14 @@ fn merge(parent: ConfigFile, child: ConfigFile) -> ConfigFile {
         stack,
         exclude: [parent.exclude, child.exclude].concat(),
         per_file_ignores,
+        tune: match (parent.tune, child.tune) {
+            (Some(p), Some(c)) => Some(TuneSection {
+                keep: [p.keep, c.keep].concat(),
+                users: c.users.or(p.users),
+                storage: c.storage.or(p.storage),
+            }),
+            (p, c) => c.or(p),
+        },
     }
 }
 
@@ -406,10 +442,15 @@ mod tests {
             name = "prod"
             files = ["envs/prod/*"]
             host = { cpus = 8 }
+            [tune]
+            keep = ["max_connections"]
+            users = 120
             "#,
         )
         .unwrap();
         assert_eq!(f.odoo_version, Some(17));
+        assert_eq!(f.tune.as_ref().unwrap().keep, ["max_connections"]);
+        assert_eq!(f.tune.as_ref().unwrap().users, Some(120));
         assert_eq!(f.stack[0].host.as_ref().unwrap().cpus, Some(8));
         let c = Config { path: None, file: f };
         assert_eq!(c.host().unwrap().memory.unwrap().value, crate::units::Bytes::gib(8));

@@ -23,34 +23,38 @@ pub struct Chosen {
 /// range an earlier fix already edits waits for the next pass. A fix is all-or-nothing,
 /// across every file it touches.
 pub fn choose(diags: &[Diagnostic], level: Applicability) -> Vec<Chosen> {
+    let candidates: Vec<Chosen> = diags
+        .iter()
+        .filter_map(|d| d.fix.as_ref().filter(|f| f.applicability >= level).map(|f| Chosen { code: d.code, fix: f.clone() }))
+        .collect();
+    without_overlaps(candidates)
+}
+
+/// The candidates that can be applied together, in order of their first edit: a fix whose
+/// edits touch a range an earlier one already edits waits for the next pass; two fixes with
+/// the same edits (one problem reached through two stacks) apply once.
+pub fn without_overlaps(mut candidates: Vec<Chosen>) -> Vec<Chosen> {
     let mut taken: BTreeMap<FileId, Vec<TextRange>> = BTreeMap::new();
     let mut out = Vec::new();
-    let mut candidates: Vec<&Diagnostic> =
-        diags.iter().filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability >= level)).collect();
-    candidates.sort_by_key(|d| {
-        let e = &d.fix.as_ref().expect("filtered").edits;
-        (e.first().map(|e| (e.file, e.range.start)), d.code)
-    });
-    'fix: for d in candidates {
-        let fix = d.fix.as_ref().expect("filtered");
-        if fix.edits.is_empty() {
+    candidates.sort_by_key(|c| (c.fix.edits.first().map(|e| (e.file, e.range.start)), c.code));
+    'fix: for c in candidates {
+        if c.fix.edits.is_empty() {
             continue;
         }
-        for e in &fix.edits {
+        for e in &c.fix.edits {
             if let Some(ranges) = taken.get(&e.file)
                 && ranges.iter().any(|r| overlaps(*r, e.range))
             {
                 continue 'fix;
             }
         }
-        // Two fixes with the same edits (one problem reported through two stacks) apply once.
-        if out.iter().any(|c: &Chosen| c.fix.edits == fix.edits) {
+        if out.iter().any(|o: &Chosen| o.fix.edits == c.fix.edits) {
             continue;
         }
-        for e in &fix.edits {
+        for e in &c.fix.edits {
             taken.entry(e.file).or_default().push(e.range);
         }
-        out.push(Chosen { code: d.code, fix: fix.clone() });
+        out.push(c);
     }
     out
 }
@@ -180,6 +184,8 @@ pub struct Fixed {
     pub refused: Vec<String>,
     /// How many fixes were applied.
     pub applied: usize,
+    /// The last pass found nothing more to do (rather than running out of passes).
+    pub converged: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -209,45 +215,48 @@ pub fn run(
     selection: &crate::lint::Selection,
     level: Applicability,
 ) -> Fixed {
+    let mut last = None;
+    let mut fixed = run_passes(inputs, config, MAX_PASSES, |ws| {
+        let outcome = crate::lint::check(&ws.files, &ws.stacks, selection);
+        let chosen = choose(&outcome.diagnostics, level);
+        last = Some(outcome);
+        chosen
+    });
+    let outcome = match last {
+        Some(o) if fixed.converged => o,
+        _ => crate::lint::check(&fixed.workspace.files, &fixed.workspace.stacks, selection),
+    };
+    fixed.remaining = outcome.diagnostics;
+    fixed.suppressed = outcome.suppressed;
+    fixed
+}
+
+/// The engine of `--fix` and `tune --write`: builds the workspace, asks `propose` for the
+/// edits to make on it (already free of overlaps, see [`without_overlaps`]), applies them,
+/// and repeats on the result until `propose` has nothing left (at most `max_passes` times).
+/// Edits of files not on disk are dropped, and a set of edits whose result would not parse
+/// is refused. `remaining` is left empty: the caller knows what to check.
+pub fn run_passes(
+    inputs: &crate::workspace::Inputs,
+    config: &crate::config::Config,
+    max_passes: usize,
+    mut propose: impl FnMut(&crate::workspace::Workspace) -> Vec<Chosen>,
+) -> Fixed {
     let mut inputs = inputs.clone();
     let mut fixed = Fixed::default();
-    for _pass in 0..MAX_PASSES {
+    for _pass in 0..max_passes {
         let ws = crate::workspace::build(&inputs, config);
-        let outcome = crate::lint::check(&ws.files, &ws.stacks, selection);
-        let diags = outcome.diagnostics;
-        let mut chosen = choose(&diags, level);
+        let mut chosen = propose(&ws);
         // Files that are not on disk (a stock file's known content) are never edited.
         chosen.retain(|c| c.fix.edits.iter().all(|e| !ws.files.get(e.file).is_virtual));
-        // Refuse fixes whose result reads worse than the original, file by file.
-        loop {
-            let changes = apply(&ws.files, &chosen);
-            let bad: Vec<FileId> = changes
-                .iter()
-                .filter(|(id, bytes)| {
-                    let e = ws.files.get(**id);
-                    error_count(&e.source.path, e.kind, bytes) > ws.files.syntax_error_count(**id)
-                })
-                .map(|(id, _)| *id)
-                .collect();
-            if bad.is_empty() {
-                break;
-            }
-            chosen.retain(|c| {
-                let breaks = c.fix.edits.iter().any(|e| bad.contains(&e.file));
-                if breaks {
-                    let path = &ws.files.source(c.fix.edits[0].file).display;
-                    fixed.refused.push(format!(
-                        "{path}: the fix for {} ({}) would leave a file that does not parse; left alone",
-                        c.code, c.fix.title
-                    ));
-                }
-                !breaks
-            });
-        }
+        // Keep only fixes whose result reads no worse than the original, file by file. Fixes
+        // that are fine alone can clash together (two fixes each adding an `[options]`
+        // section): then they are taken one at a time, the rest waits for the next pass, and
+        // only a fix that breaks the file on its own is refused.
+        chosen = accept_readable(&ws.files, chosen, &mut fixed.refused);
         if chosen.is_empty() {
-            fixed.remaining = diags;
-            fixed.suppressed = outcome.suppressed;
             fixed.workspace = ws;
+            fixed.converged = true;
             return fixed;
         }
         let changes = apply(&ws.files, &chosen);
@@ -263,13 +272,13 @@ pub fn run(
                 fixed: Vec::new(),
                 codes: Vec::new(),
             });
-            // Lines of this pass's edits, mapped back to the original text.
+            // Lines of this pass's edits, mapped back to the original text (one diff per file
+            // and pass, however many edits).
+            let map = LineMap::new(&entry.original, &src.bytes);
             for c in &chosen {
                 for e in c.fix.edits.iter().filter(|e| e.file == id) {
-                    let a = src.line_of(e.range.start as usize);
-                    let b = src.line_of(e.range.end as usize);
-                    let (oa, ob) = map_to_original(&entry.original, &src.bytes, a, b);
-                    entry.codes.push((oa, ob, c.code));
+                    let (a, b) = (map.get(src.line_of(e.range.start as usize)), map.get(src.line_of(e.range.end as usize)));
+                    entry.codes.push((a.min(b), a.max(b), c.code));
                 }
             }
             entry.fixed = bytes.clone();
@@ -277,38 +286,82 @@ pub fn run(
         }
         fixed.applied += chosen.len();
     }
-    let ws = crate::workspace::build(&inputs, config);
-    let outcome = crate::lint::check(&ws.files, &ws.stacks, selection);
-    fixed.remaining = outcome.diagnostics;
-    fixed.suppressed = outcome.suppressed;
-    fixed.workspace = ws;
+    fixed.workspace = crate::workspace::build(&inputs, config);
     fixed
 }
 
-/// Maps lines `a..=b` of `current` (a text derived from `original` by earlier passes) to the
-/// lines of `original` they came from.
-fn map_to_original(original: &[u8], current: &[u8], a: usize, b: usize) -> (usize, usize) {
-    if original == current {
-        return (a, b);
+/// Whether the new contents of every changed file read no worse than the originals.
+fn readable(files: &FileSet, changes: &BTreeMap<FileId, Vec<u8>>) -> Vec<FileId> {
+    changes
+        .iter()
+        .filter(|(id, bytes)| {
+            let e = files.get(**id);
+            error_count(&e.source.path, e.kind, bytes) > files.syntax_error_count(**id)
+        })
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// The chosen fixes that can be applied together without making a file read worse.
+fn accept_readable(files: &FileSet, chosen: Vec<Chosen>, refused: &mut Vec<String>) -> Vec<Chosen> {
+    let bad = readable(files, &apply(files, &chosen));
+    if bad.is_empty() {
+        return chosen;
     }
-    let old = String::from_utf8_lossy(original);
-    let new = String::from_utf8_lossy(current);
-    let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
-    let map = |line: usize| -> usize {
+    // Fixes that touch no failing file go through as they are.
+    let (mut accepted, suspects): (Vec<Chosen>, Vec<Chosen>) =
+        chosen.into_iter().partition(|c| c.fix.edits.iter().all(|e| !bad.contains(&e.file)));
+    for c in suspects {
+        if !readable(files, &apply(files, std::slice::from_ref(&c))).is_empty() {
+            let path = &files.source(c.fix.edits[0].file).display;
+            refused.push(format!(
+                "{path}: the fix for {} ({}) would leave a file that does not parse; left alone",
+                c.code, c.fix.title
+            ));
+            continue;
+        }
+        accepted.push(c);
+        if !readable(files, &apply(files, &accepted)).is_empty() {
+            accepted.pop(); // fine alone, not with the others: next pass
+        }
+    }
+    accepted
+}
+
+/// Which line of an original text each line of a text derived from it (by earlier passes)
+/// came from.
+enum LineMap {
+    Same,
+    Lines(Vec<usize>),
+}
+
+impl LineMap {
+    fn new(original: &[u8], current: &[u8]) -> LineMap {
+        if original == current {
+            return LineMap::Same;
+        }
+        let old = String::from_utf8_lossy(original);
+        let new = String::from_utf8_lossy(current);
+        let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref());
+        let mut lines = Vec::new();
         for op in diff.ops() {
-            let nr = op.new_range();
-            let or = op.old_range();
-            if nr.contains(&line) {
-                return match op.tag() {
-                    similar::DiffTag::Equal => or.start + (line - nr.start),
+            let (or, nr) = (op.old_range(), op.new_range());
+            for i in 0..nr.len() {
+                lines.push(match op.tag() {
+                    similar::DiffTag::Equal => or.start + i,
                     _ => or.start,
-                };
+                });
             }
         }
-        old.lines().count()
-    };
-    let (x, y) = (map(a), map(b));
-    (x.min(y), x.max(y))
+        LineMap::Lines(lines)
+    }
+
+    fn get(&self, line: usize) -> usize {
+        match self {
+            LineMap::Same => line,
+            LineMap::Lines(l) => l.get(line).copied().unwrap_or_else(|| l.last().map(|x| x + 1).unwrap_or(0)),
+        }
+    }
 }
 
 /// Why a file was not written.

@@ -23,5 +23,6 @@ pub mod source;
 pub mod stack;
 pub mod suggest;
 pub mod suppress;
+pub mod tune;
 pub mod units;
 pub mod workspace;

@@ -135,20 +135,16 @@ fn comments(entry: &FileEntry) -> Vec<Comment> {
             .iter()
             .filter_map(|l| l.comment.map(|c| Comment { range: trimmed(c), own_line: l.fields.is_empty() }))
             .collect(),
-        Syntax::Unparsed => match entry.kind {
-            crate::files::FileKind::Compose => crate::formats::compose::yaml::parse(text)
-                .comments
-                .iter()
-                .map(|&c| Comment { range: trimmed(c), own_line: alone(c.start as usize) })
-                .collect(),
-            // .env files and anything else: `#` comment lines
-            _ => (0..src.line_count())
-                .filter_map(|l| {
-                    let r = src.line_range(l);
-                    r.of(text).trim_start().starts_with('#').then(|| Comment { range: trimmed(r), own_line: true })
-                })
-                .collect(),
-        },
+        Syntax::Compose(yaml) => {
+            yaml.comments.iter().map(|&c| Comment { range: trimmed(c), own_line: alone(c.start as usize) }).collect()
+        }
+        // .env files and anything else: `#` comment lines
+        Syntax::DotEnv(_) | Syntax::Unparsed => (0..src.line_count())
+            .filter_map(|l| {
+                let r = src.line_range(l);
+                r.of(text).trim_start().starts_with('#').then(|| Comment { range: trimmed(r), own_line: true })
+            })
+            .collect(),
     };
     out.sort_by_key(|c| c.range.start);
     out

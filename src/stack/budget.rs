@@ -32,3 +32,38 @@ pub fn version_floor(major: u8) -> Bytes {
 pub fn max_workers_for(cpus: u32) -> u64 {
     cpus as u64 * 2 + 1
 }
+
+/// The smallest `limit_memory_soft` worth setting: below 512 MiB of virtual size an Odoo
+/// worker is recycled after nearly every request (its address space alone is several hundred
+/// MB; Odoo's deployment guide samples 600 MiB). OL206's fix and `tune` stop here.
+pub const SOFT_LIMIT_FLOOR: Bytes = Bytes(512 * MIB);
+
+/// Odoo's default `limit_memory_soft` (2048 MiB, odoo/tools/config.py): `tune` never proposes
+/// more, since a larger soft limit only delays recycling a worker that leaks.
+pub const SOFT_LIMIT_DEFAULT: Bytes = Bytes(2 * GIB);
+
+/// Odoo's sizing figure: one worker serves about 6 concurrent users (deployment guide,
+/// "Worker number calculation").
+pub const USERS_PER_WORKER: u64 = 6;
+
+/// Memory kept for the kernel, page cache, nginx and the other daemons when `tune` splits a
+/// budget: 1/16 of it, at least 256 MiB and at most 2 GiB (odoo-lint's figure; pgtune and
+/// timescaledb-tune give PostgreSQL the whole machine and keep no such reserve).
+pub fn os_reserve(memory: Bytes) -> Bytes {
+    Bytes((memory.0 / 16).clamp(256 * MIB, 2 * GIB))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures() {
+        // the deployment guide's worked example: 4 CPUs → at most 9 workers and cron threads
+        assert_eq!(max_workers_for(4), 9);
+        assert_eq!(os_reserve(Bytes(8 * GIB)), Bytes(512 * MIB));
+        assert_eq!(os_reserve(Bytes(GIB)), Bytes(256 * MIB));
+        assert_eq!(os_reserve(Bytes(256 * GIB)), Bytes(2 * GIB));
+        assert_eq!(version_floor(18), Bytes(3 * GIB / 2));
+    }
+}

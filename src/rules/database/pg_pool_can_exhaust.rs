@@ -21,7 +21,7 @@ const MIN_POOL: i64 = 8;
 
 /// Above this, raising `max_connections` is not the answer: each connection is a PostgreSQL
 /// process; a pooler is (PostgreSQL wiki, "Number Of Database Connections").
-const MAX_SENSIBLE_CONNECTIONS: u64 = 500;
+pub(crate) const MAX_SENSIBLE_CONNECTIONS: u64 = 500;
 
 impl Rule for PgPoolCanExhaust {
     fn meta(&self) -> &'static RuleMeta {

@@ -1,10 +1,11 @@
 use crate::declare_rule;
 use crate::diagnostic::Fix;
 use crate::rules::{Ctx, Rule, RuleMeta};
+use crate::stack::budget::SOFT_LIMIT_FLOOR;
 use crate::units::{Bytes, MIB};
 
-/// The smallest soft limit worth setting (Odoo's deployment guide samples 600 MiB).
-const SOFT_FLOOR: u64 = 512 * MIB;
+/// The smallest soft limit worth setting (see [`SOFT_LIMIT_FLOOR`]).
+const SOFT_FLOOR: u64 = SOFT_LIMIT_FLOOR.0;
 
 declare_rule! {
     /// The soft limits of all processes add up to more than the budget.

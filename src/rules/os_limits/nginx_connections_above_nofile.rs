@@ -20,13 +20,13 @@ declare_rule! {
 }
 
 /// nginx's `worker_connections` default (ngx_event_core_module).
-const DEFAULT_WORKER_CONNECTIONS: u64 = 512;
+pub(crate) const DEFAULT_WORKER_CONNECTIONS: u64 = 512;
 /// The soft open-file limit a service gets from systemd when its unit sets none.
-const SYSTEMD_DEFAULT_SOFT: u64 = 1024;
+pub(crate) const SYSTEMD_DEFAULT_SOFT: u64 = 1024;
 
 /// The last node named `name` directly in a block named `block` at the top level (or at the
 /// top level itself when `block` is `None`).
-fn find(model: &NginxModel, block: Option<&str>, name: &str) -> Option<NodeId> {
+pub(crate) fn find(model: &NginxModel, block: Option<&str>, name: &str) -> Option<NodeId> {
     let scope = match block {
         Some(b) => Some(model.roots().iter().copied().find(|&n| model.node(n).name == b)?),
         None => None,
@@ -103,7 +103,7 @@ impl Rule for NginxConnectionsAboveNofile {
 }
 
 /// `worker_rlimit_nofile N;` at the main level, after `worker_processes` (or at the top).
-fn add_rlimit(ctx: &Ctx, model: &NginxModel, value: u64) -> Option<Edit> {
+pub(crate) fn add_rlimit(ctx: &Ctx, model: &NginxModel, value: u64) -> Option<Edit> {
     let file = model.root;
     if ctx.files.get(file).is_virtual {
         return None;

@@ -49,7 +49,11 @@ pub fn add_headers(ctx: &Ctx, model: &NginxModel, scope: NodeId, names: &[&str])
     }
 }
 
-/// The level key of the list a scope uses (to fix each level once).
+/// Where [`add_headers`] writes for `scope` (to fix each place once): the level that provides
+/// its header list, or the location itself when no level sets any.
 pub fn list_level(model: &NginxModel, scope: NodeId) -> Option<Option<NodeId>> {
-    model.effective_list(Some(scope), "proxy_set_header").level
+    match model.effective_list(Some(scope), "proxy_set_header").level {
+        Some(level) => Some(level),
+        None => Some(Some(scope)),
+    }
 }

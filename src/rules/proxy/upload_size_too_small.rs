@@ -19,7 +19,7 @@ declare_rule! {
 }
 
 /// Odoo's web client refuses files above 128 MiB by default (`web.max_file_upload_size`).
-const ODOO_UPLOAD_LIMIT: &str = "128m";
+pub(crate) const ODOO_UPLOAD_LIMIT: &str = "128m";
 
 impl Rule for UploadSizeTooSmall {
     fn meta(&self) -> &'static RuleMeta {

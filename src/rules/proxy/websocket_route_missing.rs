@@ -1,8 +1,10 @@
 use super::{bus_path, gevent_port};
 use crate::declare_rule;
 use crate::diagnostic::{Edit, Fix};
+use crate::files::FileSet;
 use crate::formats::nginx::layout;
 use crate::rules::{Ctx, Rule, RuleMeta};
+use crate::stack::Stack;
 use crate::stack::proxy::{Route, RouteRole};
 
 declare_rule! {
@@ -63,7 +65,7 @@ impl Rule for WebsocketRouteMissing {
             });
             if old_route {
                 d = d.with_help("the `/longpolling` location of this server can become the websocket route (see OL710)");
-            } else if let Some(edit) = new_bus_location(ctx, main, path, gevent) {
+            } else if let Some(edit) = new_bus_location(ctx.files, stack, main, path, gevent) {
                 d = d.with_fix(Fix::safe(format!("add `location {path}` proxying to the gevent port {gevent}"), vec![edit]));
             }
             ctx.push(d);
@@ -73,8 +75,7 @@ impl Rule for WebsocketRouteMissing {
 
 /// A `location /websocket { … }` block for the server of `main`, sending to the same host on
 /// the gevent port, with the headers the main location sends and the upgrade handshake.
-fn new_bus_location(ctx: &Ctx, main: &Route, path: &str, gevent: u16) -> Option<Edit> {
-    let stack = ctx.stack;
+pub(crate) fn new_bus_location(files: &FileSet, stack: &Stack, main: &Route, path: &str, gevent: u16) -> Option<Edit> {
     let model = main.model(stack);
     let host = main.targets.first().and_then(|t| t.host.clone()).unwrap_or_else(|| "127.0.0.1".to_string());
     let host = if host.contains(':') { format!("[{host}]") } else { host };
@@ -84,11 +85,11 @@ fn new_bus_location(ctx: &Ctx, main: &Route, path: &str, gevent: u16) -> Option<
         Some(n) => (model.node(n).file, Some(model.node(n).directive)),
         None => (model.root, None),
     };
-    if ctx.files.get(file).is_virtual {
+    if files.get(file).is_virtual {
         return None;
     }
-    let tree = ctx.files.nginx(file)?;
-    let src = ctx.files.source(file);
+    let tree = files.nginx(file)?;
+    let src = files.source(file);
     let nl = src.newline();
     let outer = layout::child_indent(tree, src, block);
     let inner = format!("{outer}{}", layout::indent_unit(tree, src));
@@ -106,7 +107,7 @@ fn new_bus_location(ctx: &Ctx, main: &Route, path: &str, gevent: u16) -> Option<
             && !name.eq_ignore_ascii_case("upgrade")
             && !name.eq_ignore_ascii_case("connection")
         {
-            let raw: Vec<&str> = node.arg_ranges.iter().map(|r| r.of(&ctx.files.source(node.file).text)).collect();
+            let raw: Vec<&str> = node.arg_ranges.iter().map(|r| r.of(&files.source(node.file).text)).collect();
             lines.push(format!("{inner}proxy_set_header {};", raw.join(" ")));
         }
     }
