@@ -175,3 +175,12 @@ mod tests {
         assert_eq!(pg_size(1000), "1kB");
     }
 }
+
+/// The edit that sets `name` of server `pg` where it is read (its files, or the `command` of
+/// the compose service that runs it; see [`crate::stack::Stack::pg_set_edit`]).
+pub(crate) fn set_edit(ctx: &Ctx, pg: &PgModel, name: &str, value: &str) -> Result<crate::diagnostic::Edit, String> {
+    match ctx.stack.postgres.iter().position(|p| std::ptr::eq(p, pg)) {
+        Some(server) => ctx.stack.pg_set_edit(ctx.files, server, name, value),
+        None => pg.set_edit(name, value),
+    }
+}
