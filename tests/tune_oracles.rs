@@ -349,12 +349,10 @@ fn tuned_compose_projects_load_in_compose() {
         for (key, value) in &planned {
             let pg = format!("{key}={value}");
             let odoo = format!("={value}");
-            if commands.iter().any(|w| w == &pg) {
-                words += 1;
-            } else if commands
-                .iter()
-                .any(|w| w.starts_with("--") && w.ends_with(&odoo) && w[2..].replace('-', "_").starts_with(*key))
-            {
+            let as_pg = commands.iter().any(|w| w == &pg);
+            let as_odoo =
+                commands.iter().any(|w| w.starts_with("--") && w.ends_with(&odoo) && w[2..].replace('-', "_").starts_with(*key));
+            if as_pg || as_odoo {
                 words += 1;
             }
         }
