@@ -24,7 +24,7 @@ use std::process::ExitCode;
     long_about = "Reads odoo.conf, nginx sites, postgresql.conf, limits.conf, systemd units and docker-compose files \
                   together and reports where they disagree: proxy timeouts below Odoo's limits, workers that do not fit \
                   the host, connection pools that exhaust PostgreSQL, websocket routes to a port nothing listens on.",
-    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint check --system                 # on the server: its live configuration\n  odoo-lint check --symptom 504            # only what can cause 504s, most likely first\n  odoo-lint --fix                          # check --system --fix on an Odoo server, check . --fix elsewhere\n  odoo-lint rules\n  odoo-lint rule OL301",
+    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint check --system                 # on the server: its live configuration\n  odoo-lint check --symptom 504            # only what can cause 504s, most likely first\n  odoo-lint --fix                          # fix this server's configuration (elsewhere: .)\n  odoo-lint tune --memory 16GiB --cpus 8   # size workers, limits and PostgreSQL for a host\n  odoo-lint rules\n  odoo-lint rule OL301",
     args_conflicts_with_subcommands = true,
     arg_required_else_help = true
 )]
