@@ -182,29 +182,28 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
             let mut clues = Vec::new();
             let found: Vec<Found> = discover::walk(path, &mut errors, &mut clues)
                 .into_iter()
-                .filter(|f| !claimed.contains(&canonical(&f.path)))
+                .filter(|f| claimed.is_empty() || !claimed.contains(&canonical(&f.path)))
                 .filter(|f| !is_excluded(config, &f.path))
                 .collect();
             clues.retain(|c| !is_excluded(config, &c.path));
             let label = crate::source::display_path(path);
             let stacks = discover::group(path, &found, if label.is_empty() { "." } else { &label });
-            let roots: Vec<Option<PathBuf>> = stacks.iter().map(|s| s.root.clone()).collect();
+            // A clue belongs to the stack whose root holds it (the deepest); one no root holds, to all.
+            let roots: std::collections::HashSet<&Path> = stacks.iter().filter_map(|s| s.root.as_deref()).collect();
+            let mut held: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            let mut unheld: Vec<usize> = Vec::new();
+            for (i, c) in clues.iter().enumerate() {
+                match c.path.ancestors().find(|a| roots.contains(a)) {
+                    Some(root) => held.entry(root.to_path_buf()).or_default().push(i),
+                    None => unheld.push(i),
+                }
+            }
             for sf in stacks {
                 let ids = sf.files.iter().map(|&i| loader.add(&found[i])).collect();
-                // A clue belongs to the stack whose root holds it; one no root holds, to all.
-                let mine: Vec<Clue> = clues
-                    .iter()
-                    .filter(|c| {
-                        let holder =
-                            roots.iter().flatten().filter(|r| c.path.starts_with(r)).max_by_key(|r| r.components().count());
-                        match (holder, &sf.root) {
-                            (Some(h), Some(root)) => h == root,
-                            (None, _) => true,
-                            _ => false,
-                        }
-                    })
-                    .cloned()
-                    .collect();
+                let mut mine: Vec<usize> = sf.root.as_ref().and_then(|r| held.get(r)).cloned().unwrap_or_default();
+                mine.extend(&unheld);
+                mine.sort_unstable();
+                let mine: Vec<Clue> = mine.into_iter().map(|i| clues[i].clone()).collect();
                 groups.push((sf, ids, None, mine));
             }
         } else {
