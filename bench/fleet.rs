@@ -91,28 +91,34 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The codes of which one must report it: its rule's own first, then a graver one that may
+    /// take its place (too few connections for the workers alone is OL401, not OL402).
+    pub fn codes(self) -> &'static [&'static str] {
+        match self {
+            Fault::ListDbNo => &["OL008"],
+            Fault::AdminPassword => &["OL801"],
+            Fault::TooManyWorkers => &["OL102"],
+            Fault::SoftAboveHard => &["OL201"],
+            Fault::CpuNotBelowReal => &["OL302"],
+            Fault::ProxyTimeout => &["OL301"],
+            Fault::NoWebsocket => &["OL702"],
+            Fault::UploadSize => &["OL707"],
+            Fault::ProxyModeOff => &["OL705"],
+            Fault::LongpollingPort => &["OL003"],
+            Fault::PgPool => &["OL402", "OL401"],
+            Fault::SlowLogOff => &["OL405"],
+            Fault::NofileDefault => &["OL501"],
+            Fault::StopGrace => &["OL304"],
+            Fault::NofileSoftAboveHard => &["OL502"],
+            Fault::ImageLatest => &["OL905"],
+            Fault::PostgresPublished => &["OL804"],
+            Fault::NoHealthcheck => &["OL903"],
+        }
+    }
+
     /// The code of the rule that reports it.
     pub fn code(self) -> &'static str {
-        match self {
-            Fault::ListDbNo => "OL008",
-            Fault::AdminPassword => "OL801",
-            Fault::TooManyWorkers => "OL102",
-            Fault::SoftAboveHard => "OL201",
-            Fault::CpuNotBelowReal => "OL302",
-            Fault::ProxyTimeout => "OL301",
-            Fault::NoWebsocket => "OL702",
-            Fault::UploadSize => "OL707",
-            Fault::ProxyModeOff => "OL705",
-            Fault::LongpollingPort => "OL003",
-            Fault::PgPool => "OL402",
-            Fault::SlowLogOff => "OL405",
-            Fault::NofileDefault => "OL501",
-            Fault::StopGrace => "OL304",
-            Fault::NofileSoftAboveHard => "OL502",
-            Fault::ImageLatest => "OL905",
-            Fault::PostgresPublished => "OL804",
-            Fault::NoHealthcheck => "OL903",
-        }
+        self.codes()[0]
     }
 }
 
@@ -287,7 +293,13 @@ fn odoo_conf(p: &Params, rng: &mut Rng, container: bool) -> String {
     let _ = writeln!(s, "db_password = {}", p.password);
     s.push_str("db_maxconn = 8\n");
     let _ = writeln!(s, "dbfilter = ^{}$", p.name);
-    s.push_str(if p.has(Fault::ListDbNo) { "list_db = no\n" } else { "list_db = False\n" });
+    s.push_str(if p.has(Fault::ListDbNo) {
+        "list_db = no\n"
+    } else if p.has(Fault::AdminPassword) {
+        "list_db = True\n" // a weak master password matters only with the manager reachable
+    } else {
+        "list_db = False\n"
+    });
     if !p.has(Fault::ProxyModeOff) {
         s.push_str("proxy_mode = True\n");
     }

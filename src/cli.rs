@@ -494,30 +494,41 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.diff || args.fix {
         return fix_or_diff(&args, &inputs, &config, &selection, fail_on, color);
     }
-    let ws = workspace::build(&inputs, &config);
-    for e in &ws.errors {
+    if let Some(reason) = &args.add_ignores {
+        let ws = workspace::build(&inputs, &config);
+        for e in &ws.errors {
+            eprintln!("odoo-lint: {e}");
+        }
+        if ws.files.is_empty() {
+            return no_files(&inputs, &ws.errors);
+        }
+        let outcome = lint::check(&ws.files, &ws.stacks, &selection);
+        return add_ignores(&args, &inputs, &config, &selection, &ws, &outcome, reason, fail_on, color);
+    }
+    // every stack found, checked in parts on every core when they share no file
+    let checked = crate::fleet::check(&inputs, &config, &selection);
+    for e in &checked.errors {
         eprintln!("odoo-lint: {e}");
     }
-    if ws.files.is_empty() {
-        return no_files(&inputs, &ws);
+    if checked.files.is_empty() {
+        return no_files(&inputs, &checked.errors);
     }
-    if args.changed && ws.stacks.is_empty() {
+    if args.changed && checked.stacks == 0 {
         if !args.quiet {
             eprintln!("odoo-lint: no stack holds the changed files; nothing to check");
         }
         return ExitCode::SUCCESS;
     }
-    let outcome = lint::check(&ws.files, &ws.stacks, &selection);
-    if let Some(reason) = &args.add_ignores {
-        return add_ignores(&args, &inputs, &config, &selection, &ws, &outcome, reason, fail_on, color);
-    }
+    let outcome = &checked.outcome;
     if let Some(s) = symptom
         && !args.quiet
         && !args.format.is_document()
     {
         eprintln!("odoo-lint: only the findings that can cause {}, most likely first", symptom_words(s));
     }
-    if !report(&args, &ws, &outcome.diagnostics, &outcome.suppressed, color, None) || !ws.errors.is_empty() {
+    if !report(&args, &checked.files, checked.stacks, &outcome.diagnostics, &outcome.suppressed, color, None)
+        || !checked.errors.is_empty()
+    {
         return ExitCode::from(2);
     }
     exit_code(&outcome.diagnostics, fail_on)
@@ -581,14 +592,14 @@ fn add_ignores(
     let ws = workspace::build(inputs, config);
     let outcome = lint::check(&ws.files, &ws.stacks, selection);
     let line = format!("added {} in {}", render::plural(count, "suppression"), render::plural(added.files.len(), "file"));
-    if !report(args, &ws, &outcome.diagnostics, &outcome.suppressed, color, Some(line)) || failed {
+    if !report(args, &ws.files, ws.stacks.len(), &outcome.diagnostics, &outcome.suppressed, color, Some(line)) || failed {
         return ExitCode::from(2);
     }
     exit_code(&outcome.diagnostics, fail_on)
 }
 
-fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
-    if ws.errors.is_empty() {
+fn no_files(inputs: &Inputs, errors: &[crate::discover::DiscoverError]) -> ExitCode {
+    if errors.is_empty() {
         eprintln!(
             "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)\n\
              hint: name a file whose kind odoo-lint cannot tell with `--kind KIND=PATH`; on the server itself, `odoo-lint check --system` reads /etc",
@@ -604,7 +615,8 @@ fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
 /// false when the file could not be written.
 fn report(
     args: &CheckArgs,
-    ws: &workspace::Workspace,
+    files: &crate::files::FileSet,
+    stacks: usize,
     diags: &[Diagnostic],
     silenced: &[crate::suppress::Suppressed],
     color: bool,
@@ -614,10 +626,10 @@ fn report(
     counts.suppressed = silenced.len();
     // with --show-suppressed, the text formats show each silenced finding with a note saying why
     let shown_silenced: Vec<Diagnostic> =
-        if args.show_suppressed { silenced.iter().map(|s| with_why(&ws.files, s)).collect() } else { Vec::new() };
+        if args.show_suppressed { silenced.iter().map(|s| with_why(files, s)).collect() } else { Vec::new() };
     let listed: &[crate::suppress::Suppressed] = if args.show_suppressed { silenced } else { &[] };
     let width = if std::io::stdout().is_terminal() { terminal_width().unwrap_or(100) } else { 100 };
-    let mut summary = render::summary(counts, ws.stacks.len(), ws.files.len());
+    let mut summary = render::summary(counts, stacks, files.len());
     if let Some(f) = fixed_line {
         summary = format!("{f}; {summary}");
     }
@@ -625,7 +637,7 @@ fn report(
     if args.statistics {
         let stats = render::statistics::collect(diags);
         text = match args.format {
-            Format::Json => render::statistics::json(&stats, counts, ws.stacks.len(), ws.files.len()) + "\n",
+            Format::Json => render::statistics::json(&stats, counts, stacks, files.len()) + "\n",
             Format::JsonLines => render::statistics::json_lines(&stats),
             _ => render::statistics::table(&stats),
         };
@@ -634,29 +646,29 @@ fn report(
             Format::Full => {
                 let style = Style { color, unicode: true, width };
                 for d in diags.iter().chain(&shown_silenced) {
-                    text.push_str(&render::full::render(&ws.files, d, style));
+                    text.push_str(&render::full::render(files, d, style));
                     text.push('\n');
                 }
             }
             Format::Concise => {
                 for d in diags {
-                    text.push_str(&render::concise::render(&ws.files, d));
+                    text.push_str(&render::concise::render(files, d));
                     text.push('\n');
                 }
                 for d in &shown_silenced {
-                    text.push_str(&render::concise::render(&ws.files, d));
+                    text.push_str(&render::concise::render(files, d));
                     text.push_str(" (suppressed)\n");
                 }
             }
-            Format::Github => text = render::github::render(&ws.files, diags),
+            Format::Github => text = render::github::render(files, diags),
             Format::Json => {
-                text = render::json::render_with(&ws.files, diags, silenced, counts, ws.stacks.len(), ws.files.len());
+                text = render::json::render_with(files, diags, silenced, counts, stacks, files.len());
                 text.push('\n');
             }
-            Format::JsonLines => text = render::json_lines::render_with(&ws.files, diags, listed),
-            Format::Sarif => text = render::sarif::render_with(&ws.files, diags, listed) + "\n",
-            Format::Gitlab => text = render::gitlab::render(&ws.files, diags) + "\n",
-            Format::Junit => text = render::junit::render(&ws.files, diags) + "\n",
+            Format::JsonLines => text = render::json_lines::render_with(files, diags, listed),
+            Format::Sarif => text = render::sarif::render_with(files, diags, listed) + "\n",
+            Format::Gitlab => text = render::gitlab::render(files, diags) + "\n",
+            Format::Junit => text = render::junit::render(files, diags) + "\n",
         }
     }
     let document = args.format.is_document();
@@ -722,7 +734,7 @@ fn fix_or_diff(
         eprintln!("odoo-lint: {e}");
     }
     if fixed.workspace.files.is_empty() {
-        return no_files(inputs, &fixed.workspace);
+        return no_files(inputs, &fixed.workspace.errors);
     }
     for r in &fixed.refused {
         eprintln!("odoo-lint: {r}");
@@ -774,7 +786,8 @@ fn fix_or_diff(
             codes.join(", ")
         ))
     };
-    let reported = report(args, &fixed.workspace, &fixed.remaining, &fixed.suppressed, color, line);
+    let reported =
+        report(args, &fixed.workspace.files, fixed.workspace.stacks.len(), &fixed.remaining, &fixed.suppressed, color, line);
     if failed || !reported || !fixed.workspace.errors.is_empty() {
         return ExitCode::from(2);
     }

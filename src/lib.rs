@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod files;
 pub mod fix;
+pub mod fleet;
 pub mod formats;
 pub mod host;
 pub mod lint;
