@@ -375,7 +375,7 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
             if ODOO_KEYS.contains(&key) {
                 odoo += 2;
             }
-            if PG_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            if PG_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
                 pg += 2;
             }
             if !key.is_empty()
@@ -388,8 +388,13 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
                 }
             }
         }
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() == 4 && matches!(fields[1], "soft" | "hard" | "-") && LIMIT_ITEMS.contains(&fields[2]) {
+        // four fields: domain, type, item, value
+        let mut fields = line.split_whitespace();
+        if let (Some(_), Some(kind), Some(item), Some(_), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+            && matches!(kind, "soft" | "hard" | "-")
+            && LIMIT_ITEMS.contains(&item)
+        {
             limits += 4;
         }
     }
