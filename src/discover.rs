@@ -457,8 +457,15 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// Walks a directory and returns the stack files it holds, in path order.
+///
+/// The directory tree is listed first, in order; the files are then read and sniffed on every
+/// core when there are many (a fleet's tree), and their results taken back in that order.
 pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) -> Vec<Found> {
-    let mut out = Vec::new();
+    /// What the listing met, in order.
+    enum Entry {
+        File { path: PathBuf, symlink: bool },
+        Error(DiscoverError),
+    }
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .git_global(false)
@@ -469,6 +476,7 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) 
             !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
         })
         .build();
+    let mut entries = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -477,46 +485,97 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) 
                     ignore::Error::WithPath { path, .. } => path.clone(),
                     _ => dir.to_path_buf(),
                 };
-                errors.push(DiscoverError::Unreadable(path, err.to_string()));
+                entries.push(Entry::Error(DiscoverError::Unreadable(path, err.to_string())));
                 continue;
             }
         };
         let Some(ft) = entry.file_type() else {
             continue;
         };
-        if !ft.is_file() && !ft.is_symlink() {
-            continue;
+        if ft.is_file() || ft.is_symlink() {
+            entries.push(Entry::File { path: entry.into_path(), symlink: ft.is_symlink() });
         }
-        let path = entry.path();
-        if !is_candidate_name(path) {
-            if let Some(c) = clue(path) {
-                clues.push(c);
-            }
-            continue;
-        }
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(_) => continue, // a dangling symlink: nothing to lint
-        };
-        if !meta.is_file() || meta.len() > MAX_WALK_FILE {
-            continue;
-        }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(DiscoverError::Unreadable(path.to_path_buf(), e.to_string()));
-                continue;
-            }
-        };
-        if looks_binary(&bytes) {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&bytes);
-        if let Some(kind) = sniff(path, &text) {
-            out.push(Found { path: path.to_path_buf(), kind, bytes });
+    }
+    let read = |e: Entry| match e {
+        Entry::File { path, symlink } => read_entry(path, symlink),
+        Entry::Error(e) => Read::Error(e),
+    };
+    // below this many files the threads cost more than they save (a single stack)
+    let results: Vec<Read> = if entries.len() >= 64 {
+        use rayon::prelude::*;
+        entries.into_par_iter().map(read).collect()
+    } else {
+        entries.into_iter().map(read).collect()
+    };
+    let mut out = Vec::new();
+    for r in results {
+        match r {
+            Read::Found(f) => out.push(f),
+            Read::Clue(c) => clues.push(c),
+            Read::Error(e) => errors.push(e),
+            Read::Nothing => {}
         }
     }
     out
+}
+
+/// What one listed file turned out to be.
+enum Read {
+    Found(Found),
+    Clue(Clue),
+    Error(DiscoverError),
+    Nothing,
+}
+
+/// Reads and sniffs one file of a walk (`symlink`: the listing saw a symlink).
+fn read_entry(path: PathBuf, symlink: bool) -> Read {
+    if !is_candidate_name(&path) {
+        return clue(&path).map_or(Read::Nothing, Read::Clue);
+    }
+    // A symlink may lead to anything (a FIFO would block a read): look first. A regular file
+    // is opened at once (non-blocking, should it have been replaced by a FIFO meanwhile), and
+    // its size and type taken from the open file.
+    if symlink {
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() <= MAX_WALK_FILE => {}
+            _ => return Read::Nothing, // a dangling symlink, or not a file: nothing to lint
+        }
+    }
+    let bytes = match read_regular(&path) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Read::Nothing,
+        // as when looking first: what is gone, not a file or too large is passed over
+        Err(e) => {
+            return match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() && m.len() <= MAX_WALK_FILE => Read::Error(DiscoverError::Unreadable(path, e.to_string())),
+                _ => Read::Nothing,
+            };
+        }
+    };
+    if looks_binary(&bytes) {
+        return Read::Nothing;
+    }
+    match sniff(&path, &String::from_utf8_lossy(&bytes)) {
+        Some(kind) => Read::Found(Found { path, kind, bytes }),
+        None => Read::Nothing,
+    }
+}
+
+/// The bytes of a regular file of at most [`MAX_WALK_FILE`] bytes; `None` for anything else.
+fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > MAX_WALK_FILE {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Reads the files named on the command line (`kind` forces a kind).
@@ -570,20 +629,20 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
         roots.entry(root.to_path_buf()).or_default().push(i);
     }
     // The other files: the deepest root holding each one takes it.
-    let mut members: BTreeMap<&Path, Vec<usize>> = BTreeMap::new();
+    let index: std::collections::HashMap<&Path, usize> = roots.keys().enumerate().map(|(i, r)| (r.as_path(), i)).collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); roots.len()];
     for (i, f) in found.iter().enumerate() {
         if f.kind == FileKind::OdooConf {
             continue;
         }
-        if let Some(root) = f.path.ancestors().find_map(|a| roots.get_key_value(a).map(|(k, _)| k.as_path())) {
-            members.entry(root).or_default().push(i);
+        if let Some(&root) = f.path.ancestors().find_map(|a| index.get(a)) {
+            members[root].push(i);
         }
     }
     // Each Odoo configuration makes a stack with the other files under its root.
     let mut stacks: Vec<StackFiles> = Vec::new();
     let mut claimed = vec![false; found.len()];
-    for (root, odoo_files) in &roots {
-        let members: &[usize] = members.get(root.as_path()).map(Vec::as_slice).unwrap_or_default();
+    for ((root, odoo_files), members) in roots.iter().zip(&members) {
         for &m in members {
             claimed[m] = true;
         }

@@ -14,6 +14,7 @@ pub mod files;
 pub mod fix;
 pub mod fleet;
 pub mod formats;
+pub mod fscache;
 pub mod host;
 pub mod lint;
 pub mod odoo;

@@ -85,6 +85,7 @@ pub fn lint(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Vec<Dia
 
 /// Lints every stack and sorts the findings out.
 pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcome {
+    let _dirs = crate::workspace::CanonicalScope::enter();
     let rules: Vec<&dyn Rule> = REGISTRY.iter().copied().filter(|r| selection.enabled(r.meta())).collect();
     let mut out = Vec::new();
     let mut seen = HashSet::new();

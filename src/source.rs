@@ -280,7 +280,7 @@ fn placeholder_text(bytes: &[u8]) -> (String, Vec<u32>) {
 
 /// A path relative to the working directory when it lies under it, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    let cwd = crate::fscache::current_dir();
     let rel = cwd.as_ref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     match s.strip_prefix("./") {

@@ -147,9 +147,13 @@ impl crate::formats::nginx::include::NginxLoader for Loader<'_> {
     }
 }
 
+/// The path with symlinks, `.` and `..` resolved (`realpath`); the path itself when that
+/// fails (it does not exist). Cheaper inside a [`CanonicalScope`] ([`crate::fscache`]).
 pub fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    crate::fscache::canonical(p)
 }
+
+pub use crate::fscache::Scope as CanonicalScope;
 
 /// Builds the workspace for `inputs` under `config`.
 pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
@@ -252,6 +256,7 @@ impl<'c> Plan<'c> {
 
 /// Finds the files `inputs` names, reads them and groups them into stacks (nothing parsed yet).
 pub fn plan<'c>(inputs: &Inputs, config: &'c Config) -> Plan<'c> {
+    let _dirs = CanonicalScope::enter();
     let mut plan = Plan::default();
     fn read(plan: &mut Plan, found: Found) -> usize {
         plan.order.push(plan.found.len());
@@ -339,6 +344,7 @@ pub struct Loaded {
 
 /// Reads and parses the files of a [`Plan`] and builds its stacks.
 pub fn load(inputs: &Inputs, config: &Config, plan: Plan) -> Loaded {
+    let _dirs = CanonicalScope::enter();
     let Plan { mut found, order, groups: planned, named, errors } = plan;
     let mut loader = Loader { files: FileSet::new(), by_path: HashMap::new(), overlay: &inputs.overlay };
     let mut ids: Vec<Option<FileId>> = vec![None; found.len()];
