@@ -598,6 +598,54 @@ fn add_ignores(
     exit_code(&outcome.diagnostics, fail_on)
 }
 
+/// Where a report goes; stops writing at the first failure (a closed pipe).
+struct Sink<'a> {
+    inner: &'a mut dyn Write,
+    open: bool,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, s: &str) {
+        let _ = self.write_all(s.as_bytes());
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.open {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let n = self.inner.write(buf);
+        self.open = n.is_ok();
+        n
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Renders findings in order, a batch at a time on every core when there are many (the full
+/// format draws each finding's snippets: a fleet's thousands took seconds on one core).
+fn render_in_order<T: Sync>(items: &[T], w: &mut Sink, render: impl Fn(&T) -> String + Sync) {
+    use rayon::prelude::*;
+    const BATCH: usize = 512;
+    if items.len() < BATCH {
+        for item in items {
+            w.put(&render(item));
+        }
+        return;
+    }
+    for batch in items.chunks(BATCH) {
+        let texts: Vec<String> = batch.par_iter().map(&render).collect();
+        for t in &texts {
+            w.put(t);
+        }
+        if !w.open {
+            return;
+        }
+    }
+}
+
 fn no_files(inputs: &Inputs, errors: &[crate::discover::DiscoverError]) -> ExitCode {
     if errors.is_empty() {
         eprintln!(
@@ -633,58 +681,62 @@ fn report(
     if let Some(f) = fixed_line {
         summary = format!("{f}; {summary}");
     }
-    let mut text = String::new();
+    // Written as it is made, to stdout (a fleet's report runs to tens of megabytes: no need to
+    // hold it twice), or gathered for --output-file.
+    let mut gathered: Vec<u8> = Vec::new();
+    let mut sink: Box<dyn Write> = match &args.output_file {
+        Some(_) => Box::new(&mut gathered),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    // A closed pipe (`| head`) is not an error worth a message: the rest is not written.
+    let mut w = Sink { inner: &mut *sink, open: true };
     if args.statistics {
         let stats = render::statistics::collect(diags);
-        text = match args.format {
+        w.put(&match args.format {
             Format::Json => render::statistics::json(&stats, counts, stacks, files.len()) + "\n",
             Format::JsonLines => render::statistics::json_lines(&stats),
             _ => render::statistics::table(&stats),
-        };
+        });
     } else {
         match args.format {
             Format::Full => {
                 let style = Style { color, unicode: true, width };
-                for d in diags.iter().chain(&shown_silenced) {
-                    text.push_str(&render::full::render(files, d, style));
-                    text.push('\n');
-                }
+                let all: Vec<&Diagnostic> = diags.iter().chain(&shown_silenced).collect();
+                render_in_order(&all, &mut w, |d| render::full::render(files, d, style) + "\n");
             }
             Format::Concise => {
-                for d in diags {
-                    text.push_str(&render::concise::render(files, d));
-                    text.push('\n');
-                }
-                for d in &shown_silenced {
-                    text.push_str(&render::concise::render(files, d));
-                    text.push_str(" (suppressed)\n");
-                }
+                render_in_order(diags, &mut w, |d| render::concise::render(files, d) + "\n");
+                render_in_order(&shown_silenced, &mut w, |d| render::concise::render(files, d) + " (suppressed)\n");
             }
-            Format::Github => text = render::github::render(files, diags),
+            Format::Github => w.put(&render::github::render(files, diags)),
             Format::Json => {
-                text = render::json::render_with(files, diags, silenced, counts, stacks, files.len());
-                text.push('\n');
+                let written = render::json::write_with(&mut w, files, diags, silenced, counts, stacks, files.len());
+                if written.is_ok() {
+                    w.put("\n");
+                }
             }
-            Format::JsonLines => text = render::json_lines::render_with(files, diags, listed),
-            Format::Sarif => text = render::sarif::render_with(files, diags, listed) + "\n",
-            Format::Gitlab => text = render::gitlab::render(files, diags) + "\n",
-            Format::Junit => text = render::junit::render(files, diags) + "\n",
+            Format::JsonLines => w.put(&render::json_lines::render_with(files, diags, listed)),
+            Format::Sarif => w.put(&(render::sarif::render_with(files, diags, listed) + "\n")),
+            Format::Gitlab => w.put(&(render::gitlab::render(files, diags) + "\n")),
+            Format::Junit => w.put(&(render::junit::render(files, diags) + "\n")),
         }
     }
     let document = args.format.is_document();
     if !document && !args.quiet {
-        text.push_str(&summary);
-        text.push('\n');
+        w.put(&summary);
+        w.put("\n");
     }
+    let _ = w.inner.flush();
+    drop(sink);
     let Some(path) = &args.output_file else {
-        out(&text);
         return true;
     };
+    let text = gathered;
     // An existing file is replaced atomically (mode and owner kept); a new one is created.
     let written = if path.exists() {
-        crate::fix::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+        crate::fix::write_atomic(path, &text).map_err(|e| e.to_string())
     } else {
-        std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))
     };
     match written {
         Ok(()) => {

@@ -22,12 +22,28 @@ use crate::render::fingerprint::{Fingerprint, fingerprints};
 use crate::suppress::Suppressed;
 use serde::Serialize;
 
+/// The document; its two lists are made one entry at a time as they are written.
 #[derive(Serialize)]
-struct Output<'a> {
+struct Output<D: Serialize, S: Serialize> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    suppressed: Vec<JsonDiagnostic<'a>>,
+    diagnostics: D,
+    suppressed: S,
     summary: Summary,
+}
+
+/// A list serialised from an iterator, one element at a time (a fleet's report holds tens of
+/// thousands of findings: no need to build them all first).
+struct Lazy<F>(F);
+
+impl<I, F> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 /// One diagnostic as `--format json` (and `json-lines`) prints it.
@@ -199,9 +215,29 @@ pub fn render_with(
     stacks: usize,
     file_count: usize,
 ) -> String {
+    let mut out = Vec::new();
+    match write_with(&mut out, files, diags, silenced, counts, stacks, file_count) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{{\"error\":\"{e}\"}}"),
+    }
+}
+
+/// [`render_with`], written to `w` as it is made (without a final newline).
+pub fn write_with(
+    w: impl std::io::Write,
+    files: &FileSet,
+    diags: &[Diagnostic],
+    silenced: &[Suppressed],
+    counts: Counts,
+    stacks: usize,
+    file_count: usize,
+) -> std::io::Result<()> {
     let (fa, fb) = all_fingerprints(files, diags, silenced);
-    let diagnostics = diags.iter().zip(fa).map(|(d, f)| diagnostic(files, d, f)).collect();
-    let suppressed = silenced.iter().zip(fb).map(|(s, f)| suppressed(files, s, f)).collect();
-    let out = Output { version: 1, diagnostics, suppressed, summary: Summary::new(counts, stacks, file_count) };
-    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let out = Output {
+        version: 1,
+        diagnostics: Lazy(|| diags.iter().zip(&fa).map(|(d, f)| diagnostic(files, d, *f))),
+        suppressed: Lazy(|| silenced.iter().zip(&fb).map(|(s, f)| suppressed(files, s, *f))),
+        summary: Summary::new(counts, stacks, file_count),
+    };
+    serde_json::to_writer_pretty(w, &out).map_err(std::io::Error::other)
 }
