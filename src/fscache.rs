@@ -91,14 +91,7 @@ fn canonical_in_scope(p: &Path) -> Option<PathBuf> {
     STATE.with(|cell| {
         let mut state = cell.borrow_mut();
         let dirs = state.dirs.as_mut()?;
-        let dir = match dirs.get(parent) {
-            Some(dir) => dir.clone(),
-            None => {
-                let dir = std::fs::canonicalize(parent).ok()?;
-                dirs.insert(parent.to_path_buf(), dir.clone());
-                dir
-            }
-        };
+        let dir = resolve_dir(dirs, parent)?;
         match std::fs::symlink_metadata(p) {
             Ok(meta) if meta.file_type().is_symlink() => None,
             Ok(_) => Some(dir.join(name)),
@@ -106,6 +99,29 @@ fn canonical_in_scope(p: &Path) -> Option<PathBuf> {
             Err(_) => Some(p.to_path_buf()),
         }
     })
+}
+
+/// `realpath(dir)` for a path without `..`, from its parent's (remembered) and an `lstat` of
+/// `dir` itself: a directory costs one system call, a symlinked one its `realpath`.
+fn resolve_dir(dirs: &mut HashMap<PathBuf, PathBuf>, dir: &Path) -> Option<PathBuf> {
+    if let Some(known) = dirs.get(dir) {
+        return Some(known.clone());
+    }
+    let parent = dir.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+    let resolved = match (parent, dir.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = resolve_dir(dirs, parent)?;
+            match std::fs::symlink_metadata(dir) {
+                Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(dir).ok()?,
+                Ok(meta) if meta.is_dir() => parent.join(name),
+                _ => return None,
+            }
+        }
+        // `/`, `.`: asked once
+        _ => std::fs::canonicalize(dir).ok()?,
+    };
+    dirs.insert(dir.to_path_buf(), resolved.clone());
+    Some(resolved)
 }
 
 #[cfg(test)]
@@ -136,6 +152,8 @@ mod tests {
             "real/sub",
             "link",
             "real/./sub/f.conf",
+            "link/sub",
+            "real/sub/f.conf/x",
         ];
         let expected = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         let _scope = CanonicalScope::enter();
@@ -149,7 +167,9 @@ mod tests {
             let _nested = CanonicalScope::enter();
             assert_eq!(canonical(&t.join("link/sub/f.conf")), expected(&t.join("real/sub/f.conf")));
         }
-        assert_eq!(canonical(Path::new("Cargo.toml")), expected(Path::new("Cargo.toml")), "relative to the working directory");
+        for rel in ["Cargo.toml", "src/lib.rs", "./src/lib.rs", "src/../src/lib.rs", "src/nothing.rs", "."] {
+            assert_eq!(canonical(Path::new(rel)), expected(Path::new(rel)), "{rel}: relative to the working directory");
+        }
     }
 
     #[test]
