@@ -144,6 +144,23 @@ impl FileSet {
         self.entries.len()
     }
 
+    /// Drops every file's syntax tree, keeping its text, kind and syntax errors: all that
+    /// reporting needs once the checks have run (a fleet's parts keep no more:
+    /// [`crate::fleet`]).
+    pub fn drop_trees(&mut self) {
+        for e in &mut self.entries {
+            e.syntax = Syntax::Unparsed;
+        }
+        self.entries.shrink_to_fit();
+    }
+
+    /// Moves another run's files after these; returns what was added to their ids.
+    pub fn append(&mut self, other: FileSet) -> u32 {
+        let offset = self.entries.len() as u32;
+        self.entries.extend(other.entries);
+        offset
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
