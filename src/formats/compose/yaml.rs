@@ -272,10 +272,10 @@ pub fn parse(text: &str) -> YamlFile {
     // A comment after a block scalar's header (`key: | # note`) is inside the scalar's range.
     for n in &b.file.nodes {
         if let NodeKind::Scalar { style: ScalarStyle::Literal | ScalarStyle::Folded, .. } = n.kind {
-            let header = n.range.of(text).split('\n').next().unwrap_or("");
+            let header = n.range.of(text).split(['\n', '\r']).next().unwrap_or("");
             if let Some(i) = header.find(" #").or_else(|| header.find("\t#")) {
                 let start = n.range.start as usize + i + 1;
-                let end = n.range.start as usize + header.trim_end_matches('\r').len();
+                let end = n.range.start as usize + header.len();
                 comments.push(TextRange::new(start, end.max(start)));
             }
         }
@@ -307,7 +307,7 @@ impl<'t> Builder<'t> {
                 p += 1;
             }
             if p < limit && b[p] == b'#' {
-                while p < limit && b[p] != b'\n' {
+                while p < limit && b[p] != b'\n' && b[p] != b'\r' {
                     p += 1;
                 }
                 pos = p;
@@ -349,7 +349,8 @@ impl<'t> Builder<'t> {
             match b[p] {
                 b'|' | b'>' => return (props.0, props.1, p),
                 b'#' => {
-                    while p < content_start && b[p] != b'\n' {
+                    // a lone `\r` ends a line too (YAML 1.2, b-break)
+                    while p < content_start && b[p] != b'\n' && b[p] != b'\r' {
                         p += 1;
                     }
                 }
@@ -637,6 +638,20 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn block_scalar_header_after_a_comment_ended_by_a_lone_cr() {
+        // found by the fuzzer: a comment ended by `\r` alone swallowed the `|` header
+        let src = "# head\r|\r  literal";
+        let f = parse(src);
+        assert!(f.errors.is_empty());
+        let root = f.nodes.iter().find(|n| matches!(n.kind, NodeKind::Scalar { .. })).unwrap();
+        assert_eq!(root.range.of(src), "|\r  literal");
+        assert_eq!(f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(), ["# head"]);
+        let src = "a: | # note\r  x\r";
+        let f = parse(src);
+        assert_eq!(f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(), ["# note"]);
     }
 
     #[test]
