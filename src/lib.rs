@@ -13,6 +13,8 @@ pub mod discover;
 pub mod files;
 pub mod fix;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 pub mod lint;
 pub mod odoo;
