@@ -44,17 +44,7 @@ fn cases() -> Vec<PathBuf> {
         }
     }
     out.sort();
-    // Compose stacks: tune does not write compose files yet (it names the `command` options
-    // and `ulimits` to add instead), so they cannot come out clean.
-    out.retain(|p| !has_compose(p));
     out
-}
-
-fn has_compose(dir: &Path) -> bool {
-    std::fs::read_dir(dir).unwrap().filter_map(Result::ok).any(|e| {
-        let n = e.file_name().to_string_lossy().into_owned();
-        n.contains("compose") && (n.ends_with(".yml") || n.ends_with(".yaml"))
-    })
 }
 
 fn copy_dir(from: &Path, to: &Path) {

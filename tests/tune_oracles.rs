@@ -6,12 +6,16 @@
 //!     original did;
 //!   * each tuned odoo.conf is read by Python's configparser with the values we read;
 //!   * each tuned unit loads in `systemd --test` with the `LimitNOFILE` and
-//!     `TimeoutStopSec` tune planned.
+//!     `TimeoutStopSec` tune planned;
+//!   * each tuned compose project loads in the real Compose (`docker-compose config`), which
+//!     reads what we read, and the commands it gives Odoo and PostgreSQL carry the planned
+//!     values (`--workers=N`, `-c shared_buffers=…`).
 //!
 //! Without the programs the tests fail when `CI` is set and print a "skipped" line otherwise.
 
 mod common;
 
+use common::compose;
 use common::postgres::Server;
 use odoo_lint::config::{self, Config};
 use odoo_lint::files::FileKind;
@@ -305,4 +309,56 @@ fn tuned_units_load_in_systemd() {
     }
     eprintln!("systemd tune oracle: {checked} tuned units load and agree");
     assert!(checked >= 5, "too few tuned units: {checked}");
+}
+
+/// The files of `case` with the tuned ones in place.
+fn tuned_tree(case: &Path, fixes: &[FileFix]) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = compose::tree(case);
+    let root = canonical(case);
+    for f in fixes {
+        let rel = f.path.strip_prefix(&root).expect("a tuned file lies in its case");
+        files.insert(rel.to_path_buf(), f.fixed.clone());
+    }
+    files
+}
+
+#[test]
+fn tuned_compose_projects_load_in_compose() {
+    let Some(bin) = common::venv_program("docker-compose") else { return };
+    let (mut checked, mut words) = (0, 0);
+    for case in cases() {
+        let (fixes, planned) = tuned(&case);
+        if !fixes.iter().any(|f| f.kind == FileKind::Compose) {
+            continue;
+        }
+        if compose::config(&bin, &compose::tree(&case)).1.is_err() {
+            continue;
+        }
+        let (dir, result) = compose::config(&bin, &tuned_tree(&case, &fixes));
+        let stdout = result.unwrap_or_else(|e| panic!("{}: docker-compose refuses the tuned files:\n{e}", name(&case)));
+        compose::agree(&name(&case), dir.path(), &stdout);
+        // every planned value of Odoo and PostgreSQL that lives on a command line is there
+        let theirs: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+        let commands: Vec<String> = theirs["services"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|s| s["command"].as_array().cloned().unwrap_or_default())
+            .filter_map(|w| w.as_str().map(str::to_string))
+            .collect();
+        for (key, value) in &planned {
+            let pg = format!("{key}={value}");
+            let odoo = format!("={value}");
+            let as_pg = commands.iter().any(|w| w == &pg);
+            let as_odoo =
+                commands.iter().any(|w| w.starts_with("--") && w.ends_with(&odoo) && w[2..].replace('-', "_").starts_with(*key));
+            if as_pg || as_odoo {
+                words += 1;
+            }
+        }
+        checked += 1;
+    }
+    eprintln!("compose tune oracle: {checked} tuned projects load and agree; {words} planned values found on command lines");
+    assert!(checked >= 10, "only {checked} tuned compose projects were checked");
+    assert!(words >= 50, "only {words} planned values on command lines");
 }

@@ -122,16 +122,18 @@ fn part<'a>(files: &'a FileSet, d: &Diagnostic, file: FileId, primary: bool) -> 
         if let Some(h) = &d.help {
             help_lines.push(h.clone());
         }
-        for n in &d.notes {
-            // with no help of its own, the first note stands as the help line
-            help_lines.push(if help_lines.is_empty() { n.clone() } else { format!("note: {n}") });
-        }
+        // the fix comes straight after the help (or stands as it), the notes last: "or lower
+        // `workers`" reads as an alternative to the fix above it
         if let Some(fix) = &d.fix {
             let how = match fix.applicability {
                 Applicability::Safe => "--fix",
                 Applicability::Unsafe => "--fix --unsafe-fixes",
             };
             help_lines.push(format!("fix ({}, `{how}`): {}", fix.applicability.as_str(), fix.title));
+        }
+        for n in &d.notes {
+            // with no help or fix, the first note stands as the help line
+            help_lines.push(if help_lines.is_empty() { n.clone() } else { format!("note: {n}") });
         }
         let help = if help_lines.is_empty() { None } else { Some(help_lines.join("\n")) };
         (d.message.clone(), Some(format!("{}({})", d.code, d.name)), severity(d.severity), help)

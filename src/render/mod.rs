@@ -57,15 +57,12 @@ pub fn summary(counts: Counts, stacks: usize, files: usize) -> String {
     line
 }
 
-/// A finding's help, notes and fix title as `help:`/`note:`/`fix` lines, for formats that
+/// A finding's help, fix title and notes as `help:`/`note:`/`fix` lines, for formats that
 /// carry one block of text per finding (github, junit).
 pub fn details(d: &crate::diagnostic::Diagnostic) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(h) = &d.help {
         lines.push(format!("help: {h}"));
-    }
-    for n in &d.notes {
-        lines.push(format!("note: {n}"));
     }
     if let Some(fix) = &d.fix {
         let how = match fix.applicability {
@@ -73,6 +70,9 @@ pub fn details(d: &crate::diagnostic::Diagnostic) -> Vec<String> {
             crate::diagnostic::Applicability::Unsafe => "--fix --unsafe-fixes",
         };
         lines.push(format!("fix ({}, `{how}`): {}", fix.applicability.as_str(), fix.title));
+    }
+    for n in &d.notes {
+        lines.push(format!("note: {n}"));
     }
     lines
 }

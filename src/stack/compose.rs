@@ -181,6 +181,12 @@ pub struct PgContainer {
     pub model: Option<usize>,
     /// The PostgreSQL major version its image tag names (`postgres:16-alpine`).
     pub version: Option<u32>,
+    /// Its image is the official one or a kin with the same entrypoint (`postgis`,
+    /// `timescaledb`): its command is `postgres`, and a command of options is passed to it.
+    pub official: bool,
+    /// Its command runs the server with the words that follow (or, on an official image,
+    /// is the image's own or a list of options), so `-c name=value` added at the end counts.
+    pub runs_postgres: bool,
 }
 
 /// An nginx container.
@@ -634,6 +640,98 @@ impl ComposeModel {
         }
     }
 
+    /// The edit that adds `words` at the end of the `command` of service `i`, in the form it
+    /// is written; without a `command`, one is added: `program` then the words (the image's
+    /// own command is `program`; `None`: the image's command is unknown, so none is added).
+    pub fn append_command(&self, i: usize, words: &[String], program: Option<&str>) -> Result<Edit, String> {
+        let s = self.service(i);
+        if s.raw.get("command").is_some_and(|c| !c.is_null()) {
+            let (file, at, text) = crate::formats::compose::edit::append_words(&self.project, s, "command", words)?;
+            let id = self.id(file).ok_or("the file is not in the run")?;
+            return Ok(Edit::insert(id, at, text));
+        }
+        let program =
+            program.ok_or_else(|| format!("{} has no `command`, and its image's is unknown", self.describe_service(i)))?;
+        let value = std::iter::once(program.to_string()).chain(words.iter().cloned()).collect::<Vec<_>>().join(" ");
+        self.set_edit(i, "command", &value)
+    }
+
+    /// The edit that gives Odoo option `key` the value `value` on the command line of the
+    /// stack's Odoo service, for a key set nowhere: `--flag=value` (a switch: the flag alone,
+    /// when it means `value`) after its options. Only where the options are read as Odoo's:
+    /// the official image's entrypoint running Odoo with the command's options, or a command
+    /// that runs Odoo and ends with its options.
+    pub fn odoo_add_flag(&self, key: &str, value: &str, major: u8) -> Result<Edit, String> {
+        use crate::odoo::options::{Reading, options_for};
+        let (i, s, c) = self.odoo_service().ok_or("no Odoo service")?;
+        if c.options.is_none() {
+            return Err(format!(
+                "the `command` of {} does not run Odoo's server in a way odoo-lint reads",
+                self.describe_service(i)
+            ));
+        }
+        let opt = options_for(major).find(|o| o.key == key).ok_or_else(|| format!("Odoo {major} has no option `{key}`"))?;
+        let flag = opt
+            .flags
+            .iter()
+            .find(|f| f.name.starts_with("--") && f.versions.contains(major))
+            .ok_or_else(|| format!("`{key}` has no command-line flag in Odoo {major}: mount an odoo.conf"))?;
+        let is_bool = opt.reading(major) == Some(Reading::Bool);
+        let word = if is_bool {
+            let means = !flag.name.starts_with("--no-");
+            let wanted = matches!(value.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on");
+            if means != wanted {
+                return Err(format!("`{}` sets `{key}` to {means}, not {value}", flag.name));
+            }
+            flag.name.to_string()
+        } else {
+            format!("{}={value}", flag.name)
+        };
+        let cmd = command_words(self, s.raw.get("command"));
+        if cmd.iter().skip(1).any(|(w, _, _)| w == "--") {
+            return Err(format!("the `command` of {} passes words after `--`", self.describe_service(i)));
+        }
+        if !c.entrypoint_runs_odoo && cmd.is_empty() {
+            return Err(format!("Odoo's options come from the `entrypoint` of {}", self.describe_service(i)));
+        }
+        self.append_command(i, &[word], (c.official && c.entrypoint_runs_odoo).then_some("odoo"))
+    }
+
+    /// The edit that sets PostgreSQL parameter `name` of the server that PostgreSQL service `i`
+    /// runs (`config`, its configuration under its command line): the value of its `-c
+    /// name=value` word when the command sets it, else `-c name=value` added to the command of
+    /// an image that runs `postgres` with it (the official image and its kin; without a
+    /// `command`, `postgres -c name=value`), when the server reads no file of the stack.
+    pub fn pg_set_edit(
+        &self,
+        fs: &FileSet,
+        i: usize,
+        config: &crate::formats::postgresql::PgConfig,
+        name: &str,
+        value: &str,
+    ) -> Result<Edit, String> {
+        use crate::formats::postgresql::EditLocation as PgLocation;
+        let pg = self.services.get(i).and_then(ServiceModel::postgres).ok_or("not a PostgreSQL service")?;
+        if let PgLocation::CommandLine(a) = config.edit_location(name) {
+            let (word, span) = pg.args.get(a.word).ok_or("no such word")?;
+            let written = span.range.of(&fs.source(span.file).text);
+            let eq = word.find('=').ok_or_else(|| format!("`{word}` has no `=`"))?;
+            if written != word {
+                return Err(format!("`{word}` in {} is quoted or escaped: set `{name}` there", self.describe_service(i)));
+            }
+            let start = span.range.start as usize + eq + 1;
+            return Ok(Edit::replace(span.file, TextRange::new(start, span.range.end as usize), value));
+        }
+        if pg.config.is_some() {
+            return Err(format!("{} reads a postgresql.conf of the stack: set `{name}` there", self.describe_service(i)));
+        }
+        if !pg.runs_postgres {
+            return Err(format!("odoo-lint does not know how {} starts PostgreSQL", self.describe_service(i)));
+        }
+        let words = ["-c".to_string(), format!("{name}={value}")];
+        self.append_command(i, &words, pg.official.then_some("postgres"))
+    }
+
     /// Applies the stack's Odoo service to Odoo's settings: the official image's built-in
     /// configuration when nothing is mounted over it, on Odoo 19 the `ODOO_*` and `PG*`
     /// variables (over the file), the options of `command` (over both), and the image
@@ -1051,6 +1149,11 @@ fn pg_container<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Com
     let image = s.image.as_ref().map(|i| (i.value.name.clone(), i.value.tag.clone()));
     let args: Vec<(String, Span)> = command_words(m, s.raw.get("command")).into_iter().map(|(w, s, _)| (w, s)).collect();
     let bitnami = image.as_ref().is_some_and(|(n, _)| n.contains("bitnami"));
+    let official = !bitnami
+        && image.as_ref().is_some_and(|(n, _)| {
+            let last = last_component(n);
+            last == "postgres" || last == "postgis" || last.starts_with("timescaledb") || last.starts_with("postgres-")
+        });
     let data_dir = s.env("PGDATA").and_then(|e| e.value.clone()).or_else(|| {
         if bitnami {
             return Some("/bitnami/postgresql/data".to_string());
@@ -1058,10 +1161,6 @@ fn pg_container<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Com
         if image.as_ref().is_some_and(|(n, _)| last_component(n).starts_with("timescaledb-ha")) {
             return Some("/home/postgres/pgdata/data".to_string());
         }
-        let official = image.as_ref().is_some_and(|(n, _)| {
-            let last = last_component(n);
-            last == "postgres" || last == "postgis" || last.starts_with("timescaledb") || last.starts_with("postgres-")
-        });
         if !official {
             return None;
         }
@@ -1082,7 +1181,14 @@ fn pg_container<R: Registry>(reg: &mut R, stack_files: &mut Vec<FileId>, m: &Com
         .and_then(|(host, _)| link_file(reg, stack_files, &host, FileKind::Postgresql))
         .filter(|&f| reg.files().get(f).kind == FileKind::Postgresql);
     let version = postgres_image_version(image.as_ref().and_then(|(_, t)| t.as_deref()));
-    PgContainer { args, data_dir, config, model: None, version }
+    let has_entrypoint = s.raw.get("entrypoint").is_some_and(|e| !e.is_null());
+    let runs_postgres = !has_entrypoint
+        && match words.first() {
+            None => official,
+            Some(w) if w.starts_with('-') => official,
+            Some(_) => crate::formats::postgresql::postgres_at(&words).is_some(),
+        };
+    PgContainer { args, data_dir, config, model: None, version, official, runs_postgres }
 }
 
 fn nginx_container(fs: &FileSet, stack_files: &[FileId], s: &Service) -> NginxContainer {

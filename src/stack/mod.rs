@@ -78,11 +78,56 @@ impl Stack {
     /// Edits that set Odoo option `key` to `value` where its value comes from: odoo.conf, or a
     /// compose `command` option or Odoo 19 variable of the Odoo service.
     pub fn odoo_set_edits(&self, fs: &FileSet, key: &str, value: &str) -> Option<Vec<crate::diagnostic::Edit>> {
-        if let Some(e) = self.odoo.set_edits(fs, key, value) {
-            return Some(e);
+        self.odoo_set(fs, key, value).ok()
+    }
+
+    /// Edits that set Odoo option `key` to `value` where Odoo reads it: its line in odoo.conf
+    /// (or a new one), the compose `command` option or Odoo 19 variable that sets it, or, in a
+    /// container that reads no odoo.conf of the stack, a flag more on its command line.
+    /// `Err` says where to set it by hand.
+    pub fn odoo_set(&self, fs: &FileSet, key: &str, value: &str) -> Result<Vec<crate::diagnostic::Edit>, String> {
+        if let Some(e) = self.odoo.set_edits(fs, key, value).filter(|e| !e.is_empty()) {
+            return Ok(e);
         }
-        let (m, ..) = self.odoo_container()?;
-        m.odoo_set_edit(&self.odoo, key, value).map(|e| vec![e])
+        let setting = self.odoo.get(key);
+        let container = self.odoo_container();
+        if let Some((m, ..)) = container
+            && let Some(e) = m.odoo_set_edit(&self.odoo, key, value)
+        {
+            return Ok(vec![e]);
+        }
+        if let Some(s) = setting.filter(|s| !matches!(s.origin, odoo::Origin::File { .. } | odoo::Origin::Image { .. })) {
+            return Err(format!("set {}: change it there", s.origin));
+        }
+        match container {
+            Some((m, _, _, c)) if c.config == compose::ConfigLink::Image => {
+                m.odoo_add_flag(key, value, self.odoo.major).map(|e| vec![e])
+            }
+            Some((m, i, _, _)) => {
+                Err(format!("{} reads an odoo.conf that is not in the stack: set `{key}` there", m.describe_service(i)))
+            }
+            None => Err("the stack has no odoo.conf: set it where Odoo's options are given".to_string()),
+        }
+    }
+
+    /// The edit that sets PostgreSQL parameter `name` of server `server` (an index into
+    /// [`Stack::postgres`]) where it is read: its configuration files, or the `command` of the
+    /// compose service that runs it. `Err` says why not.
+    pub fn pg_set_edit(&self, fs: &FileSet, server: usize, name: &str, value: &str) -> Result<crate::diagnostic::Edit, String> {
+        let pg = self.postgres.get(server).ok_or("no such PostgreSQL server")?;
+        let why = match pg.set_edit(name, value) {
+            Ok(e) => return Ok(e),
+            Err(why) => why,
+        };
+        match self.pg_service(server) {
+            Some((m, i)) => m.pg_set_edit(fs, i, &pg.config, name, value),
+            None => Err(why),
+        }
+    }
+
+    /// The compose service that runs PostgreSQL server `server`, with its project.
+    pub fn pg_service(&self, server: usize) -> Option<(&compose::ComposeModel, usize)> {
+        self.compose.iter().find_map(|m| m.postgres_services().find(|(_, _, c)| c.model == Some(server)).map(|(i, ..)| (m, i)))
     }
 
     /// Whether the stack says how its Odoo runs: an odoo.conf, an Odoo systemd unit, or a

@@ -124,7 +124,9 @@ pub fn plan(files: &FileSet, stack: &Stack, opts: &Options) -> Result<StackPlan,
         }),
         other => other.clone(),
     };
-    let pg_shares_budget = stack.has_odoo() && !stack.postgres.is_empty() && !unit_limited;
+    // an Odoo container whose settings we cannot read still shares the host with PostgreSQL
+    let runs_odoo = stack.has_odoo() || stack.compose.iter().any(|m| m.odoo_service().is_some());
+    let pg_shares_budget = runs_odoo && !stack.postgres.is_empty() && !unit_limited;
     let host = Host { cpus, memory, pg_memory, host_memory, pg_shares_budget };
     let mut p = Planner::new(files, stack, opts, host);
     postgres::plan_memory(&mut p);

@@ -107,21 +107,15 @@ pub fn hard_limit(soft: u64) -> u64 {
 fn location(p: &Planner) -> String {
     match p.stack.odoo.conf {
         Some(c) => p.display(c),
-        None => p.stack.system.odoo_unit().map(|(u, _)| u.name.clone()).unwrap_or_else(|| "odoo.conf".into()),
+        None => match p.stack.odoo_container() {
+            Some((m, i, ..)) => m.describe_service(i),
+            None => p.stack.system.odoo_unit().map(|(u, _)| u.name.clone()).unwrap_or_else(|| "odoo.conf".into()),
+        },
     }
 }
 
 fn writable(p: &Planner, key: &str) -> Result<(), String> {
-    let odoo = &p.stack.odoo;
-    if let Some(s) = odoo.get(key)
-        && !matches!(s.origin, crate::stack::odoo::Origin::File { .. })
-    {
-        return Err(format!("set {}: change it there", s.origin));
-    }
-    match odoo.set_edits(p.files, key, "0") {
-        Some(e) if !e.is_empty() => Ok(()),
-        _ => Err("the stack has no odoo.conf: set it where Odoo's options are given".to_string()),
-    }
+    p.stack.odoo_set(p.files, key, "0").map(|_| ())
 }
 
 fn current(p: &Planner, key: &str, kind: super::plan::Kind) -> Current {
@@ -175,10 +169,47 @@ fn has_option(p: &Planner, key: &str) -> bool {
     p.stack.odoo.default_text(key).is_some()
 }
 
+/// Says why Odoo's settings are not planned when a compose service runs Odoo with a
+/// configuration file we do not have (mounted from outside the tree, or built into an image we
+/// do not know).
+fn unknown_config_note(p: &mut Planner) {
+    use crate::stack::compose::{ConfigLink, Role};
+    for m in &p.stack.compose {
+        for (svc, model) in m.project.services.iter().zip(&m.services) {
+            let Role::Odoo(c) = &model.role else { continue };
+            let ConfigLink::Unknown { mount } = &c.config else { continue };
+            let file = m.project.files.first().map(|f| f.source.display.clone()).unwrap_or_default();
+            let whence = match mount {
+                Some(_) => format!(
+                    "mounted from `{}`, which is not in the tree; run on the directory that holds it",
+                    mount_source(svc, &c.config_path)
+                ),
+                None => format!(
+                    "built into its image{}, which odoo-lint cannot read; mount the file from the tree to have it planned",
+                    svc.image.as_ref().map(|i| format!(" `{}`", i.value.name)).unwrap_or_default()
+                ),
+            };
+            let text =
+                format!("Odoo's settings are not planned: service `{}` in {file} reads `{}`, {whence}", svc.name, c.config_path);
+            p.note(Severity::Info, None, text);
+        }
+    }
+}
+
+/// The host side of the volume that mounts `target`, as written.
+fn mount_source(svc: &crate::formats::compose::Service, target: &str) -> String {
+    svc.volumes
+        .iter()
+        .find(|v| v.value.target == target)
+        .and_then(|v| v.value.source.clone())
+        .unwrap_or_else(|| "a volume".to_string())
+}
+
 /// `max_cron_threads`, `workers` and the connection pools.
 pub fn plan_processes(p: &mut Planner) {
     use super::plan::Kind;
     if !p.stack.has_odoo() {
+        unknown_config_note(p);
         return;
     }
     p.odoo.known = true;

@@ -16,6 +16,7 @@ pub const ODOO_USER: &str = "odoo";
 
 pub fn plan(p: &mut Planner) {
     nginx_nofile(p);
+    compose(p);
     if !p.odoo.known {
         return;
     }
@@ -218,5 +219,65 @@ fn nginx_nofile(p: &mut Planner) {
             writable: if p.files.get(model.root).is_virtual { Err("nginx.conf is not in the stack".into()) } else { Ok(()) },
         };
         p.push(draft);
+    }
+}
+
+/// The Odoo services of the stack's compose projects: `ulimits.nofile` of each (OL501), and
+/// `stop_grace_period` of the one running the stack's Odoo in prefork mode (OL304).
+fn compose(p: &mut Planner) {
+    let stack = p.stack;
+    for (pi, m) in stack.compose.iter().enumerate() {
+        for (i, s, _) in m.odoo_services() {
+            let location = m.describe_service(i);
+            let u = s.ulimit("nofile");
+            let soft = u.and_then(|u| u.soft.as_ref()).map(|v| v.value);
+            let (amount, written, origin) = match soft {
+                Some(v) if v < 0 => (f64::MAX, "unlimited".to_string(), "set in the service".to_string()),
+                Some(v) => (v as f64, v.to_string(), "set in the service".to_string()),
+                None => (1024.0, "1024".to_string(), "not set: the container runtime's (containerd 2.0 and later)".to_string()),
+            };
+            let writable = super::write::compose_edits(m, i, "ulimits.nofile", &NOFILE_TARGET.to_string()).map(|_| ());
+            p.push(Draft {
+                key: "ulimits.nofile",
+                place: Place::Compose { project: pi, service: i },
+                location: location.clone(),
+                current: Current { value: Some(Value { amount, written, kind: super::plan::Kind::Count }), origin },
+                target: Value::count(NOFILE_TARGET as i64),
+                goal: Goal::AtLeast,
+                bounds: Bounds::at_least(NOFILE_TARGET as f64),
+                formula: format!(
+                    "{NOFILE_TARGET}: every websocket client holds a socket in the gevent process, every worker files and connections (OL501)"
+                ),
+                inputs: vec![],
+                writable,
+            });
+            // Stop timeout: prefork waits up to limit_time_real for the workers.
+            let linked = stack.odoo_container().is_some_and(|(lm, li, ..)| std::ptr::eq(lm, m) && li == i);
+            if !(linked && p.odoo.prefork && p.odoo.limit_time_real > 0) {
+                continue;
+            }
+            let real = p.odoo.limit_time_real as u64;
+            let target = real + STOP_MARGIN;
+            let (now, origin) = match &s.stop_grace_period {
+                Some(g) => (g.value.0.div_ceil(1000), "set in the service".to_string()),
+                None => (10, "not set: 10 s (compose default)".to_string()),
+            };
+            let value = format!("{target}s");
+            let writable = m.set_edit(i, "stop_grace_period", &value).map(|_| ());
+            p.push(Draft {
+                key: "stop_grace_period",
+                place: Place::Compose { project: pi, service: i },
+                location,
+                current: Current { value: Some(Value::seconds(now, format!("{now}s"))), origin },
+                target: Value::seconds(target, value),
+                goal: Goal::AtLeast,
+                bounds: Bounds::at_least(real as f64),
+                formula: format!(
+                    "limit_time_real {real} s + {STOP_MARGIN} s = {target} s: on a restart the master waits that long for requests in flight, and Docker kills it after this grace period (OL304)"
+                ),
+                inputs: vec![Input::new("limit_time_real", format!("{real} s"), "planned above")],
+                writable,
+            });
+        }
     }
 }

@@ -87,6 +87,9 @@ pub enum Place {
     Unit { unit: usize },
     /// pam_limits `nofile` for a user, in the stack's limits files.
     Limits { user: String, hard: bool },
+    /// A key of a compose service (`ulimits.nofile`, `stop_grace_period`): `project` indexes
+    /// `Stack::compose`, `service` its services.
+    Compose { project: usize, service: usize },
 }
 
 /// Where in an nginx configuration.

@@ -73,9 +73,24 @@ pub fn max_connections(pools: u64, reserved: u64) -> u64 {
 
 fn location(p: &Planner, server: usize, name: &str) -> String {
     let pg = &p.stack.postgres[server];
-    match pg.place(p.files, name) {
+    let place = pg.place(p.files, name);
+    // set on the container's command line (or to be): the service names it
+    if let Some((m, i)) = p.stack.pg_service(server) {
+        let in_compose = |f| m.ids.contains(&Some(f));
+        let on_command = match &place {
+            Some((span, _)) => in_compose(span.file),
+            None => pg.main().is_none(),
+        };
+        if on_command {
+            return m.describe_service(i);
+        }
+    }
+    match place {
         Some((span, _)) => p.display(span.file),
-        None => "postgresql.conf".into(),
+        None => match pg.main().or(pg.unit.as_ref().filter(|u| u.unit == usize::MAX).map(|u| u.file)) {
+            Some(f) => p.display(f),
+            None => "postgresql.conf".into(),
+        },
     }
 }
 
@@ -128,8 +143,7 @@ fn push(
     formula: String,
     inputs: Vec<Input>,
 ) -> Value {
-    let pg = &p.stack.postgres[server];
-    let writable = pg.set_edit(key, &target.written).map(|_| ());
+    let writable = p.stack.pg_set_edit(p.files, server, key, &target.written).map(|_| ());
     let draft = Draft {
         key,
         place: Place::Postgres { server },
@@ -266,7 +280,11 @@ pub fn plan_connections(p: &mut Planner) {
                 Value::count(now as i64),
                 Goal::Near,
                 Bounds::NONE,
-                "kept: Odoo does not use this server".into(),
+                if users.contains(&i) {
+                    "kept: Odoo's settings, and so its pools, are not known".into()
+                } else {
+                    "kept: Odoo does not use this server".into()
+                },
                 vec![],
             )
             .int()
@@ -314,13 +332,18 @@ pub fn plan_connections(p: &mut Planner) {
             );
         }
         // The planner's estimate of the cache.
-        let ecs = if shared {
+        let odoo_unknown = shared && !p.odoo.known;
+        let ecs = if odoo_unknown {
+            (h.0 / 2 / (64 * MIB) * (64 * MIB)).max(sb)
+        } else if shared {
             let used = odoo_use.saturating_add(conns.saturating_mul(wm_eff)).saturating_add(mwm).saturating_add(os_reserve(h).0);
             (h.0.saturating_sub(used) / (64 * MIB) * (64 * MIB)).max(sb)
         } else {
             h.0 / 4 * 3 / MIB * MIB
         };
-        let formula = if shared {
+        let formula = if odoo_unknown {
+            format!("H/2: the Odoo beside it runs with settings that are not known, at least shared_buffers = {}", Bytes(ecs))
+        } else if shared {
             format!(
                 "H − Odoo's expected use ({} processes × {PROCESS_ESTIMATE}) − work and maintenance memory − OS reserve, at least shared_buffers = {}",
                 p.odoo.processes(),
@@ -340,7 +363,7 @@ pub fn plan_connections(p: &mut Planner) {
             formula,
             vec![h_input.clone()],
         );
-        plan_fixed(p, i, !p.stack.has_odoo(), cpus);
+        plan_fixed(p, i, !(shared || p.stack.has_odoo()), cpus);
     }
 }
 

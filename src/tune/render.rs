@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 fn why_kept(item: &Item) -> String {
     match &item.decision {
         Decision::Change => "changes".into(),
-        Decision::Equal => "already the computed value".into(),
+        // a value the planner keeps as it is says why in its formula ("kept: …")
+        Decision::Equal => item.formula.strip_prefix("kept: ").unwrap_or("already the computed value").into(),
         Decision::Close => format!("within 5 % of {}", item.target),
         Decision::Sane if item.goal == super::plan::Goal::AtLeast => format!("at least the {} needed", item.target),
         Decision::Sane => "yours, within the sane range".into(),
@@ -52,6 +53,7 @@ pub fn stack_text(plan: &StackPlan, color: bool) -> String {
             super::plan::Place::Nginx { .. } => 2,
             super::plan::Place::Unit { .. } => 3,
             super::plan::Place::Limits { .. } => 4,
+            super::plan::Place::Compose { .. } => 5,
         };
         let mut ordered: Vec<&&Item> = changes.iter().collect();
         ordered.sort_by_key(|i| (rank(i), locations.iter().position(|l| *l == i.location)));

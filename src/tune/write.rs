@@ -70,7 +70,7 @@ pub fn propose(ws: &Workspace, opts: &Options) -> (Vec<Planned>, Vec<Chosen>) {
 pub fn edits(files: &FileSet, stack: &Stack, item: &Item) -> Option<Vec<Edit>> {
     let value = item.target.written.as_str();
     match &item.place {
-        Place::Odoo { section: "options" } => stack.odoo.set_edits(files, item.key, value),
+        Place::Odoo { section: "options" } => stack.odoo_set(files, item.key, value).ok(),
         Place::Odoo { section } => {
             let conf = stack.odoo.conf?;
             let c = files.odoo_conf(conf)?;
@@ -82,7 +82,7 @@ pub fn edits(files: &FileSet, stack: &Stack, item: &Item) -> Option<Vec<Edit>> {
                     .collect(),
             )
         }
-        Place::Postgres { server } => stack.postgres.get(*server)?.set_edit(item.key, value).ok().map(|e| vec![e]),
+        Place::Postgres { server } => stack.pg_set_edit(files, *server, item.key, value).ok().map(|e| vec![e]),
         Place::Nginx { config, at } => nginx_edit(files, stack, *config, at, item.key, value).map(|e| vec![e]),
         Place::Unit { unit } => {
             let unit = stack.system.units.get(*unit)?;
@@ -99,6 +99,32 @@ pub fn edits(files: &FileSet, stack: &Stack, item: &Item) -> Option<Vec<Edit>> {
             unit.set_edit(files, item.key, value, origin.as_ref()).map(|e| vec![e])
         }
         Place::Limits { user, hard } => limits_edit(files, stack, user, *hard, value).map(|e| vec![e]),
+        Place::Compose { project, service } => compose_edits(stack.compose.get(*project)?, *service, item.key, value).ok(),
+    }
+}
+
+/// The edits of a compose service's key. `ulimits.nofile` keeps its form: a single number
+/// stays one; a soft/hard pair gets the soft value, and the hard one too when it would end
+/// below it.
+pub fn compose_edits(
+    m: &crate::stack::compose::ComposeModel,
+    service: usize,
+    key: &str,
+    value: &str,
+) -> Result<Vec<Edit>, String> {
+    if key != "ulimits.nofile" {
+        return m.set_edit(service, key, value).map(|e| vec![e]);
+    }
+    let target: i64 = value.parse().map_err(|_| format!("`{value}` is not a number"))?;
+    match m.service(service).ulimit("nofile") {
+        Some(u) if !u.single => {
+            let mut out = vec![m.set_edit(service, "ulimits.nofile.soft", value)?];
+            if u.hard.as_ref().is_some_and(|h| h.value >= 0 && h.value < target) || u.hard.is_none() {
+                out.push(m.set_edit(service, "ulimits.nofile.hard", value)?);
+            }
+            Ok(out)
+        }
+        _ => m.set_edit(service, "ulimits.nofile", value).map(|e| vec![e]),
     }
 }
 

@@ -175,6 +175,92 @@ pub fn edit_location(project: &Project, service: &Service, path: &str) -> Option
     insertion(project, service, current, keys[depth..].to_vec())
 }
 
+/// Where and what to write to add `words` at the end of the `key` (`command`, `entrypoint`)
+/// of `service`, in the form it is written: one item more per word in a list (block or
+/// flow, quoted like its last item), or the words after the last one of a string (plain,
+/// quoted or a `>`/`|` block). `Err` says why not: the value comes from an anchor other
+/// services share, from `${…}`, or a word would need quoting the form cannot give.
+pub fn append_words(
+    project: &Project,
+    service: &Service,
+    key: &str,
+    words: &[String],
+) -> Result<(FileId, usize, String), String> {
+    let v = service.raw.get(key).filter(|v| !v.is_null()).ok_or_else(|| format!("no `{key}` to add to"))?;
+    let o = &v.origin;
+    if let Some(sh) = shared(project, service, o).filter(|sh| sh.users.len() > 1) {
+        return Err(format!("`{key}` is written in the anchor `&{}`, which services {} share", sh.anchor, sh.users.join(", ")));
+    }
+    if !v.interpolations().is_empty() {
+        return Err(format!("`{key}` goes through `${{…}}`"));
+    }
+    let plain_safe = |w: &str| {
+        !w.is_empty()
+            && w.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=.,/:+@%".contains(&b))
+            && !w.contains(": ")
+            && !w.ends_with(':')
+    };
+    if let Some(w) = words.iter().find(|w| !plain_safe(w)) {
+        return Err(format!("`{w}` would need quoting"));
+    }
+    let file = project.file(o.file);
+    let text = &file.source.text;
+    let y = &file.yaml;
+    let node_id = o.node.ok_or_else(|| format!("`{key}` is not written in a compose file"))?;
+    let node = y.node(node_id);
+    match &node.kind {
+        NodeKind::Sequence { items, flow } => {
+            let last = items.last().map(|i| y.node(*i));
+            let quote = match last.and_then(|n| n.scalar()).map(|(_, st)| st) {
+                Some(ScalarStyle::DoubleQuoted) => "\"",
+                Some(ScalarStyle::SingleQuoted) => "'",
+                _ => "",
+            };
+            if *flow {
+                let (at, sep) = match last {
+                    Some(n) => (n.full.end as usize, ", "),
+                    None => (node.range.end as usize - 1, ""),
+                };
+                let list: Vec<String> = words.iter().map(|w| format!("{quote}{w}{quote}")).collect();
+                return Ok((o.file, at, format!("{sep}{}", list.join(", "))));
+            }
+            let first = items.first().map(|i| y.node(*i).full.start as usize).ok_or("an empty list")?;
+            let dash = text[..first].rfind('-').unwrap_or(first);
+            let indent = line_indent(text, dash);
+            let end = last.map(|n| n.full.end as usize).unwrap_or(node.range.end as usize);
+            let (at, needs) = after_line(text.as_bytes(), end);
+            let nl = file.source.newline();
+            let mut out = String::new();
+            if needs {
+                out.push_str(nl);
+            }
+            for w in words {
+                out.push_str(&format!("{indent}- {quote}{w}{quote}{nl}"));
+            }
+            Ok((o.file, at, out))
+        }
+        NodeKind::Scalar { style, .. } => {
+            let r = node.range;
+            let raw = r.of(text);
+            let at = match style {
+                ScalarStyle::Plain => r.end as usize,
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => r.end as usize - 1,
+                // after the last character of the block's content
+                ScalarStyle::Literal | ScalarStyle::Folded => {
+                    let header_end = raw.find('\n').ok_or("an empty block")?;
+                    let content = raw[header_end..].trim_end();
+                    if content.is_empty() {
+                        return Err(format!("`{key}` is an empty block"));
+                    }
+                    r.start as usize + header_end + content.len()
+                }
+            };
+            Ok((o.file, at, format!(" {}", words.join(" "))))
+        }
+        _ => Err(format!("`{key}` is neither a list nor a string")),
+    }
+}
+
 fn file_yaml(project: &Project, file: FileId) -> &YamlFile {
     &project.file(file).yaml
 }

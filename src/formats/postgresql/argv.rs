@@ -58,16 +58,21 @@ impl CommandLine {
 /// `B:bc:C:D:d:EeFf:h:ijk:lN:OPp:r:S:sTt:W:-:`).
 const WITH_ARGUMENT: &[u8] = b"BcCDdfhkNprStW-";
 
-/// Reads the settings of a postgres command line (see the module documentation for which words
-/// count).
-pub fn parse_command_line(words: &[String]) -> CommandLine {
-    let runs_postgres = |i: usize| {
+/// The index of the word that runs the server (`postgres`, `/usr/lib/…/postmaster`), not
+/// counting a user name (`su postgres`, `gosu postgres`).
+pub fn postgres_at(words: &[String]) -> Option<usize> {
+    (0..words.len()).find(|&i| {
         let w = words[i].as_str();
         let base = w.rsplit('/').next().unwrap_or(w);
         let user = i > 0 && matches!(words[i - 1].as_str(), "-u" | "-U" | "--user" | "su" | "gosu" | "su-exec");
         (base == "postgres" || base == "postmaster") && !user
-    };
-    let start = match (0..words.len()).find(|&i| runs_postgres(i)) {
+    })
+}
+
+/// Reads the settings of a postgres command line (see the module documentation for which words
+/// count).
+pub fn parse_command_line(words: &[String]) -> CommandLine {
+    let start = match postgres_at(words) {
         Some(i) => i + 1,
         None if words.first().is_some_and(|w| w.starts_with('-')) => 0,
         None => return CommandLine::default(),

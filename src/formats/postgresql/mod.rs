@@ -20,7 +20,7 @@ pub mod resolve;
 pub mod syntax;
 pub mod value;
 
-pub use argv::{ArgError, ArgSetting, CommandLine, parse_command_line};
+pub use argv::{ArgError, ArgSetting, CommandLine, parse_command_line, postgres_at};
 pub use edit::{EditLocation, TextEdit, format_value, quote};
 pub use fs::{ConfigFs, MemFs, RealFs};
 pub use include::{IncludeProblem, IncludeProblemKind};

@@ -162,6 +162,15 @@ pub(crate) fn pg_place(ctx: &Ctx, pg: &PgModel, name: &str) -> Option<(Span, Str
     pg.place(ctx.files, name)
 }
 
+/// The edit that sets `name` of server `pg` where it is read (its files, or the `command` of
+/// the compose service that runs it; see [`crate::stack::Stack::pg_set_edit`]).
+pub(crate) fn set_edit(ctx: &Ctx, pg: &PgModel, name: &str, value: &str) -> Result<crate::diagnostic::Edit, String> {
+    match ctx.stack.postgres.iter().position(|p| std::ptr::eq(p, pg)) {
+        Some(server) => ctx.stack.pg_set_edit(ctx.files, server, name, value),
+        None => pg.set_edit(name, value),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::pg_size;

@@ -61,7 +61,7 @@ impl Rule for PgConnectionsExhausted {
             if let Some((odoo_span, _)) = odoo_place(ctx, "workers") {
                 d = d.with_label(odoo_span, format!("{} Odoo processes", p.total()));
             }
-            d = match pg.set_edit("max_connections", &need.to_string()) {
+            d = match super::set_edit(ctx, pg, "max_connections", &need.to_string()) {
                 Ok(edit) => d.with_fix(Fix::unsafe_(
                     format!("raise `max_connections` to {need} (PostgreSQL restarts to apply it)"),
                     vec![edit],
@@ -69,7 +69,7 @@ impl Rule for PgConnectionsExhausted {
                 Err(why) => d.with_help(why),
             };
             d = d.with_note(
-                "or lower `workers` in odoo.conf; every connection also costs PostgreSQL up to `work_mem` per sort (OL404)",
+                "lowering Odoo's `workers` works too; every connection also costs PostgreSQL up to `work_mem` per sort (OL404)",
             );
             ctx.push(d);
         }

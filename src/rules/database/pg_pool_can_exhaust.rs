@@ -74,7 +74,7 @@ impl Rule for PgPoolCanExhaust {
                         .with_note(format!("or raise `max_connections` to {need} in postgresql.conf, or put PgBouncer between Odoo and PostgreSQL"));
                 }
                 None if need <= MAX_SENSIBLE_CONNECTIONS => {
-                    d = match pg.set_edit("max_connections", &need.to_string()) {
+                    d = match super::set_edit(ctx, pg, "max_connections", &need.to_string()) {
                         Ok(edit) => d.with_fix(Fix::unsafe_(
                             format!("raise `max_connections` to {need} (PostgreSQL restarts to apply it)"),
                             vec![edit],

@@ -58,7 +58,7 @@ impl Rule for PgSharedBuffersDefault {
                 )
                 .with_primary_label(if label.is_empty() { "128 MiB".to_string() } else { label })
                 .with_note("the rest of the memory still caches data through the kernel; raise `effective_cache_size` with it");
-            d = match pg.set_edit("shared_buffers", &value) {
+            d = match super::set_edit(ctx, pg, "shared_buffers", &value) {
                 Ok(edit) => d.with_fix(Fix::unsafe_(
                     format!("set `shared_buffers = {value}` (PostgreSQL restarts to apply it)"),
                     vec![edit],

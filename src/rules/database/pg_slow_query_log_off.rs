@@ -37,7 +37,7 @@ impl Rule for PgSlowQueryLogOff {
                     ),
                 )
                 .with_primary_label(if label.is_empty() { "off".to_string() } else { label });
-            d = match pg.set_edit("log_min_duration_statement", &SUGGESTED_MS.to_string()) {
+            d = match super::set_edit(ctx, pg, "log_min_duration_statement", &SUGGESTED_MS.to_string()) {
                 Ok(edit) => d.with_fix(Fix::safe(
                     format!("log statements slower than {SUGGESTED_MS} ms (a reload applies it)"),
                     vec![edit],

@@ -58,7 +58,7 @@ impl Rule for PgWorkMemOvercommit {
             let fits = left / s.max_connections.max(1) / MIB * MIB;
             if fits >= MIB {
                 let value = pg_size(fits);
-                d = match pg.set_edit("work_mem", &value) {
+                d = match super::set_edit(ctx, pg, "work_mem", &value) {
                     Ok(edit) => d.with_fix(Fix::unsafe_(format!("lower `work_mem` to {value}"), vec![edit])),
                     Err(why) => d.with_help(why),
                 };

@@ -60,15 +60,15 @@ impl Rule for MemoryLimitsInverted {
                 .with_help("the soft limit recycles a worker between requests; the hard limit (RLIMIT_AS) makes allocations fail mid-request: keep soft below hard (Odoo's defaults: 2048 MiB and 2560 MiB)");
             if !soft.origin.is_default() && !hard.origin.is_default() && soft.value != hard.value {
                 // both written: the two values were swapped
-                let mut edits = odoo.set_edits(ctx.files, soft_key, &hard.value.to_string()).unwrap_or_default();
-                edits.extend(odoo.set_edits(ctx.files, hard_key, &soft.value.to_string()).unwrap_or_default());
+                let mut edits = ctx.stack.odoo_set_edits(ctx.files, soft_key, &hard.value.to_string()).unwrap_or_default();
+                edits.extend(ctx.stack.odoo_set_edits(ctx.files, hard_key, &soft.value.to_string()).unwrap_or_default());
                 if edits.len() == 2 {
                     d = d.with_fix(Fix::safe(format!("swap the values of `{soft_key}` and `{hard_key}`"), edits));
                 }
             } else if hard.origin.is_default() || soft.value == hard.value {
                 // raise the hard limit to Odoo's ratio (2560/2048 = 1.25) above the soft one
                 let new_hard = soft.value.saturating_add(soft.value / 4);
-                if let Some(edits) = odoo.set_edits(ctx.files, hard_key, &new_hard.to_string()) {
+                if let Some(edits) = ctx.stack.odoo_set_edits(ctx.files, hard_key, &new_hard.to_string()) {
                     d = d.with_fix(Fix::unsafe_(
                         format!("set `{hard_key} = {new_hard}` ({}, 1.25 × the soft limit)", show(new_hard)),
                         edits,

@@ -73,10 +73,10 @@ impl Rule for SoftLimitExceedsBudget {
         // The hard limit (RLIMIT_AS) is left alone unless it would fall below the soft one.
         let per = available / p.total().max(1) / (64 * MIB) * (64 * MIB);
         if per >= SOFT_FLOOR {
-            let mut edits = odoo.set_edits(ctx.files, "limit_memory_soft", &per.to_string()).unwrap_or_default();
+            let mut edits = ctx.stack.odoo_set_edits(ctx.files, "limit_memory_soft", &per.to_string()).unwrap_or_default();
             let hard = per.saturating_add(per / 4);
             if odoo.int("limit_memory_hard").is_some_and(|h| (h.value as u64) <= per) {
-                edits.extend(odoo.set_edits(ctx.files, "limit_memory_hard", &hard.to_string()).unwrap_or_default());
+                edits.extend(ctx.stack.odoo_set_edits(ctx.files, "limit_memory_hard", &hard.to_string()).unwrap_or_default());
             }
             if !edits.is_empty() {
                 d = d.with_fix(Fix::unsafe_(format!("set `limit_memory_soft = {per}` ({})", Bytes(per)), edits));
