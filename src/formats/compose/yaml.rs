@@ -440,6 +440,8 @@ impl<'t> Builder<'t> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                         closing_quote(self.text, content, style).unwrap_or(end)
                     }
+                    // an implicit empty value (`{a}`, `{a, b}`): saphyr spans the next indicator
+                    ScalarStyle::Plain if value.is_empty() => content,
                     ScalarStyle::Plain => {
                         let b = self.text.as_bytes();
                         let mut e = end.max(content);
@@ -638,6 +640,20 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn implicit_empty_values_in_flow_mappings_are_empty() {
+        // found by fuzzing: `{s}` gave the empty value the range of `}`
+        for (src, at) in [("{s}", 2), ("{s, t}", 2), ("{? s}", 4)] {
+            let f = parse(src);
+            assert!(f.errors.is_empty());
+            let m = root_map(&f);
+            let (_, v) = f.get(m, "s").unwrap();
+            assert_eq!(f.node(v).range, TextRange::empty(at), "{src}");
+            let t = f.token_ranges(src);
+            assert!(t.windows(2).all(|w| w[0].end <= w[1].start), "{src}: {t:?}");
+        }
     }
 
     #[test]
