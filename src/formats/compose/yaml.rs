@@ -485,6 +485,17 @@ impl<'t> Builder<'t> {
                 let (anchor, tag, content) = self.properties(start, end);
                 let b = self.text.as_bytes();
                 let flow = matches!(b.get(content), Some(b'{') | Some(b'['));
+                // `{a: 1}: x`, `[a]: x`: a block mapping whose first key is a flow collection
+                // starts at the same bracket, which is the key's
+                if flow && let Some(frame) = self.stack.last() {
+                    let parent = &mut self.file.nodes[frame.node.0 as usize];
+                    if parent.range.start as usize == content
+                        && let NodeKind::Mapping { entries, flow: parent_flow } = &mut parent.kind
+                        && entries.is_empty()
+                    {
+                        *parent_flow = false;
+                    }
+                }
                 let kind = if is_map {
                     NodeKind::Mapping { entries: Vec::new(), flow }
                 } else {
@@ -640,6 +651,21 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn a_flow_collection_as_the_first_key_of_a_block_mapping() {
+        // found by fuzzing (`{]:`): the block mapping was taken for a flow one, its `{` twice
+        for src in ["{a: 1}: x\n", "[a, b]: x\nc: d\n", "{]:"] {
+            let f = parse(src);
+            let t = f.token_ranges(src);
+            assert!(t.windows(2).all(|w| w[0].end <= w[1].start), "{src}: {t:?}");
+            if f.errors.is_empty() {
+                let root = root_map(&f);
+                assert!(matches!(f.node(root).kind, NodeKind::Mapping { flow: false, .. }), "{src}");
+                assert_eq!(f.node(root).range.of(src).trim_end(), src.trim_end(), "{src}");
+            }
+        }
     }
 
     #[test]
