@@ -2,7 +2,8 @@
 //! grammar (sections, directives, quotes, continuations, nesting, line endings, BOMs) rather
 //! than random bytes alone:
 //! - every parser reprints any input byte for byte, and every range it reports lies inside
-//!   the file on character boundaries (the checks of the fuzz targets, `odoo_lint::fuzzing`);
+//!   the file on character boundaries (the checks of the fuzz targets, `odoo_lint::fuzzing`),
+//!   on generated files of its format and on arbitrary bytes;
 //! - on generated stacks, `--fix` applied twice equals `--fix` applied once, a fix changes no
 //!   line outside the lines its edits touch, and a file's line endings and BOM survive.
 
@@ -345,6 +346,17 @@ fn for_all(cases: u32, strategy: impl Strategy<Value = Vec<u8>>, check: fn(&[u8]
     });
     if let Err(e) = result {
         panic!("{e}");
+    }
+}
+
+#[test]
+fn every_parser_on_arbitrary_bytes() {
+    // bytes with no structure, biased towards the formats' punctuation and line breaks
+    let byte =
+        prop_oneof![4 => any::<u8>(), 6 => prop::sample::select(&b"\n\r \t=:;#{}[]\"'\\$-&*|>%\xef\xbb\xbf\xc3\xa9\x00ab"[..])];
+    for (name, target) in fuzzing::TARGETS.iter().filter(|(n, _)| *n != "pipeline") {
+        eprintln!("{name}");
+        for_all(256, prop::collection::vec(byte.clone(), 0..400), *target);
     }
 }
 
