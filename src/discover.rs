@@ -87,13 +87,13 @@ fn clue(path: &Path) -> Option<Clue> {
     let name = path.file_name()?.to_str()?;
     if name == "__manifest__.py" || name == "__openerp__.py" {
         let module = path.parent()?.file_name()?.to_str()?.to_string();
-        let text = std::fs::read(path).ok().filter(|b| b.len() < 256 * 1024)?;
+        let text = crate::source::read_file(path).ok().filter(|b| b.len() < 256 * 1024)?;
         let version = manifest_version(&String::from_utf8_lossy(&text));
         return Some(Clue { path: path.to_path_buf(), kind: ClueKind::Addon { name: module, version } });
     }
     let lower = name.to_ascii_lowercase();
     if lower.starts_with("requirements") && lower.ends_with(".txt") {
-        let text = std::fs::read(path).ok().filter(|b| b.len() < 1024 * 1024)?;
+        let text = crate::source::read_file(path).ok().filter(|b| b.len() < 1024 * 1024)?;
         let addons: Vec<(usize, String)> = String::from_utf8_lossy(&text)
             .lines()
             .enumerate()
@@ -446,7 +446,7 @@ fn has_top_level_services(text: &str) -> bool {
 
 /// Reads a file named on the command line.
 fn read_file(path: &Path) -> Result<Vec<u8>, DiscoverError> {
-    std::fs::read(path).map_err(|e| match e.kind() {
+    crate::source::read_file(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => DiscoverError::NotFound(path.to_path_buf()),
         _ => DiscoverError::Unreadable(path.to_path_buf(), e.to_string()),
     })
@@ -751,7 +751,7 @@ fn is_stack_unit(path: &Path, name: &str) -> bool {
     if ["odoo", "openerp", "nginx", "postgresql"].iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    std::fs::read(path).ok().filter(|b| b.len() < 256 * 1024).is_some_and(|b| {
+    crate::source::read_file(path).ok().filter(|b| b.len() < 256 * 1024).is_some_and(|b| {
         let t = String::from_utf8_lossy(&b).to_ascii_lowercase();
         t.lines().any(|l| l.trim_start().starts_with("execstart") && (l.contains("odoo") || l.contains("openerp")))
     })

@@ -15,6 +15,8 @@ pub mod fix;
 pub mod fleet;
 pub mod formats;
 pub mod fscache;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod host;
 pub mod lint;
 pub mod odoo;

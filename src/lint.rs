@@ -91,6 +91,7 @@ pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcom
     let mut seen = HashSet::new();
     // rules skipped somewhere for a missing host fact: their suppressions are not "unused"
     let mut skipped: HashSet<&'static str> = HashSet::new();
+    let secrets = crate::secrets::values(files);
     for stack in stacks {
         let mut ctx = Ctx::new(files, stack);
         for rule in &rules {
@@ -108,6 +109,7 @@ pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcom
             diags.push(d);
         }
         for mut d in diags {
+            crate::secrets::redact_diagnostic(&mut d, &secrets);
             if let Some(meta) = crate::rules::find(d.code).map(|r| r.meta()) {
                 d.severity = selection.severity_of(meta, d.severity);
             }

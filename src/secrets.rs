@@ -217,6 +217,89 @@ pub fn dotenv_secret_ranges(env: &crate::formats::compose::dotenv::DotEnv, text:
     out
 }
 
+/// Secret values shorter than this are not redacted from messages: a 3-character password
+/// would mask ordinary words (OL801 reports such a password as weak anyway).
+pub const MIN_REDACTED: usize = 4;
+
+/// The secret values of `files` that a message must not quote: those of at least
+/// [`MIN_REDACTED`] characters that the files never show in the clear (a value that also
+/// stands outside every secret range, such as a password `odoo` next to a user `odoo`, is
+/// shown by the snippets anyway, and masking it would turn every `odoo` into `****`), and
+/// that are not `False`, `True` or `None`.
+/// Longest first, so that a secret holding another is masked whole.
+pub fn values(files: &crate::files::FileSet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in files.ids() {
+        let src = files.source(id);
+        for r in &src.secrets {
+            let v = r.of(&src.text);
+            // `admin_passwd = False` (no master password, Odoo 19) is a setting, not a secret
+            let keyword = ["false", "true", "none"].contains(&v.to_ascii_lowercase().as_str());
+            if v.chars().count() >= MIN_REDACTED && !keyword && !out.iter().any(|o| o == v) {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out.retain(|v| {
+        files.ids().all(|id| {
+            let src = files.source(id);
+            word_matches(&src.text, v).all(|at| src.secrets.iter().any(|r| r.contains_range(TextRange::new(at, at + v.len()))))
+        })
+    });
+    out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    out
+}
+
+/// Where `needle` stands in `text` as a whole word (no letter, digit or `_` just before or
+/// after it).
+fn word_matches<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(needle)
+        .map(|(at, _)| at)
+        .filter(move |&at| !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next()))
+}
+
+/// `text` with every whole-word occurrence of a value of `secrets` replaced by asterisks.
+pub fn redact(text: &str, secrets: &[String]) -> Option<String> {
+    let mut out: Option<String> = None;
+    for s in secrets {
+        let cur = out.as_deref().unwrap_or(text);
+        let hits: Vec<usize> = word_matches(cur, s).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let mut next = String::with_capacity(cur.len());
+        let mut at = 0;
+        for h in hits {
+            next.push_str(&cur[at..h]);
+            next.extend(std::iter::repeat_n('*', s.chars().count()));
+            at = h + s.len();
+        }
+        next.push_str(&cur[at..]);
+        out = Some(next);
+    }
+    out
+}
+
+/// Redacts the prose of a finding (message, labels, help, notes, fix title): rules quote
+/// values, such as a `proxy_pass` URL with its password. The edits are left alone: they
+/// write the files, not the output, and every output shows them masked.
+pub fn redact_diagnostic(d: &mut crate::diagnostic::Diagnostic, secrets: &[String]) {
+    if secrets.is_empty() {
+        return;
+    }
+    let mut texts: Vec<&mut String> = vec![&mut d.message, &mut d.primary.message];
+    texts.extend(d.secondary.iter_mut().map(|l| &mut l.message));
+    texts.extend(d.help.iter_mut());
+    texts.extend(d.notes.iter_mut());
+    texts.extend(d.fix.iter_mut().map(|f| &mut f.title));
+    for t in texts {
+        if let Some(r) = redact(t, secrets) {
+            *t = r;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,6 +366,37 @@ mod tests {
         let env = crate::formats::compose::dotenv::parse(t, &|_| None);
         let r: Vec<&str> = dotenv_secret_ranges(&env, t).iter().map(|r| r.of(t)).collect();
         assert_eq!(r, ["hunter2", "x y"]);
+    }
+
+    #[test]
+    fn messages_are_redacted_but_not_words_that_hold_a_secret() {
+        use crate::files::{FileKind, FileSet};
+        use crate::source::SourceFile;
+        let mut files = FileSet::new();
+        let conf = "[options]\nadmin_passwd = admin\nadmin_passwd = False\ndb_password = odoo\ndb_user = odoo\nsmtp_password = Sm7pS3cret\n";
+        files.add(SourceFile::from_text("odoo.conf", conf), FileKind::OdooConf);
+        files
+            .add(SourceFile::from_text("nginx.conf", "location / { proxy_pass http://u:UrlPa55@odoo:8069; }\n"), FileKind::Nginx);
+        // `odoo` is also the user's name, in the clear: not a secret worth masking in prose
+        assert_eq!(values(&files), ["Sm7pS3cret", "UrlPa55", "admin"]);
+        let secrets = values(&files);
+        assert_eq!(redact("to u:UrlPa55@odoo:8069, admin", &secrets).as_deref(), Some("to u:*******@odoo:8069, *****"));
+        assert_eq!(redact("`admin_passwd` and Sm7pS3cretX", &secrets), None);
+        let span = crate::source::Span::new(crate::source::FileId(1), TextRange::new(0, 1));
+        let mut d = crate::diagnostic::Diagnostic {
+            code: "OL701",
+            name: "upstream-port-mismatch",
+            severity: crate::diagnostic::Severity::Error,
+            message: "sends to u:UrlPa55@odoo".into(),
+            primary: crate::diagnostic::Label::new(span, "admin"),
+            secondary: Vec::new(),
+            help: Some("Sm7pS3cret".into()),
+            notes: Vec::new(),
+            fix: None,
+        };
+        redact_diagnostic(&mut d, &secrets);
+        assert_eq!((d.message.as_str(), d.help.as_deref()), ("sends to u:*******@odoo", Some("**********")));
+        assert_eq!(d.primary.message, "*****");
     }
 
     #[test]

@@ -221,6 +221,35 @@ impl SourceFile {
     }
 }
 
+/// The largest file odoo-lint reads. Configuration files are kilobytes; the bound keeps memory
+/// finite when a path (on the command line, or in an `include`) names something else.
+pub const MAX_FILE: u64 = 256 * 1024 * 1024;
+
+/// Reads a file the way every reader of odoo-lint must: a regular file (links followed) of at
+/// most [`MAX_FILE`] bytes. A device, FIFO or socket is refused before it is opened (reading
+/// `/dev/zero` never ends, opening a FIFO blocks), except `/dev/null`, which reads as empty
+/// (`include /dev/null;` is a known idiom); a directory gives `IsADirectory`.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    if path == Path::new("/dev/null") {
+        return Ok(Vec::new());
+    }
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "Is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(Error::other("not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE) as usize);
+    file.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(Error::other(format!("larger than {} MiB; not read", MAX_FILE >> 20)));
+    }
+    Ok(bytes)
+}
+
 /// `\r\n` when most line breaks are CRLF, else `\n`.
 fn newline_of(b: &[u8]) -> &'static str {
     let lf = b.iter().filter(|&&c| c == b'\n').count();
@@ -325,5 +354,28 @@ mod tests {
         assert_eq!(SourceFile::from_text("x", "a\r\nb\r\n").newline(), "\r\n");
         assert_eq!(SourceFile::from_text("x", "a\nb\n").newline(), "\n");
         assert_eq!(SourceFile::from_text("x", "").newline(), "\n");
+    }
+
+    #[test]
+    fn read_file_refuses_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.conf");
+        std::fs::write(&f, "x = 1\n").unwrap();
+        assert_eq!(read_file(&f).unwrap(), b"x = 1\n");
+        assert_eq!(read_file(dir.path()).unwrap_err().kind(), std::io::ErrorKind::IsADirectory);
+        assert_eq!(read_file(&dir.path().join("nowhere")).unwrap_err().kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(read_file(Path::new("/dev/null")).unwrap(), b"");
+        // /dev/zero never ends: refused before reading
+        if Path::new("/dev/zero").exists() {
+            assert!(read_file(Path::new("/dev/zero")).unwrap_err().to_string().contains("not a regular file"));
+        }
+        // a FIFO would block on open: refused before opening
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("fifo");
+            if std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+                assert!(read_file(&fifo).is_err());
+            }
+        }
     }
 }

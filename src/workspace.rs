@@ -129,7 +129,7 @@ impl crate::formats::nginx::include::NginxLoader for Loader<'_> {
         }
         let bytes = match self.overlay.get(&key) {
             Some(b) => b.clone(),
-            None => std::fs::read(path).map_err(|e| e.to_string())?,
+            None => crate::source::read_file(path).map_err(|e| e.to_string())?,
         };
         let id = self.files.add(SourceFile::new(path.to_path_buf(), bytes), FileKind::Nginx);
         self.by_path.insert(key, id);

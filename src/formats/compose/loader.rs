@@ -33,7 +33,7 @@ pub struct RealFs;
 
 impl FileSystem for RealFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
+        crate::source::read_file(path)
     }
     fn exists(&self, path: &Path) -> bool {
         path.is_file()

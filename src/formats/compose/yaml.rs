@@ -272,10 +272,10 @@ pub fn parse(text: &str) -> YamlFile {
     // A comment after a block scalar's header (`key: | # note`) is inside the scalar's range.
     for n in &b.file.nodes {
         if let NodeKind::Scalar { style: ScalarStyle::Literal | ScalarStyle::Folded, .. } = n.kind {
-            let header = n.range.of(text).split('\n').next().unwrap_or("");
+            let header = n.range.of(text).split(['\n', '\r']).next().unwrap_or("");
             if let Some(i) = header.find(" #").or_else(|| header.find("\t#")) {
                 let start = n.range.start as usize + i + 1;
-                let end = n.range.start as usize + header.trim_end_matches('\r').len();
+                let end = n.range.start as usize + header.len();
                 comments.push(TextRange::new(start, end.max(start)));
             }
         }
@@ -307,7 +307,7 @@ impl<'t> Builder<'t> {
                 p += 1;
             }
             if p < limit && b[p] == b'#' {
-                while p < limit && b[p] != b'\n' {
+                while p < limit && b[p] != b'\n' && b[p] != b'\r' {
                     p += 1;
                 }
                 pos = p;
@@ -349,7 +349,8 @@ impl<'t> Builder<'t> {
             match b[p] {
                 b'|' | b'>' => return (props.0, props.1, p),
                 b'#' => {
-                    while p < content_start && b[p] != b'\n' {
+                    // a lone `\r` ends a line too (YAML 1.2, b-break)
+                    while p < content_start && b[p] != b'\n' && b[p] != b'\r' {
                         p += 1;
                     }
                 }
@@ -439,6 +440,8 @@ impl<'t> Builder<'t> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                         closing_quote(self.text, content, style).unwrap_or(end)
                     }
+                    // an implicit empty value (`{a}`, `{a, b}`): saphyr spans the next indicator
+                    ScalarStyle::Plain if value.is_empty() => content,
                     ScalarStyle::Plain => {
                         let b = self.text.as_bytes();
                         let mut e = end.max(content);
@@ -482,6 +485,17 @@ impl<'t> Builder<'t> {
                 let (anchor, tag, content) = self.properties(start, end);
                 let b = self.text.as_bytes();
                 let flow = matches!(b.get(content), Some(b'{') | Some(b'['));
+                // `{a: 1}: x`, `[a]: x`: a block mapping whose first key is a flow collection
+                // starts at the same bracket, which is the key's
+                if flow && let Some(frame) = self.stack.last() {
+                    let parent = &mut self.file.nodes[frame.node.0 as usize];
+                    if parent.range.start as usize == content
+                        && let NodeKind::Mapping { entries, flow: parent_flow } = &mut parent.kind
+                        && entries.is_empty()
+                    {
+                        *parent_flow = false;
+                    }
+                }
                 let kind = if is_map {
                     NodeKind::Mapping { entries: Vec::new(), flow }
                 } else {
@@ -637,6 +651,49 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn a_flow_collection_as_the_first_key_of_a_block_mapping() {
+        // found by fuzzing (`{]:`): the block mapping was taken for a flow one, its `{` twice
+        for src in ["{a: 1}: x\n", "[a, b]: x\nc: d\n", "{]:"] {
+            let f = parse(src);
+            let t = f.token_ranges(src);
+            assert!(t.windows(2).all(|w| w[0].end <= w[1].start), "{src}: {t:?}");
+            if f.errors.is_empty() {
+                let root = root_map(&f);
+                assert!(matches!(f.node(root).kind, NodeKind::Mapping { flow: false, .. }), "{src}");
+                assert_eq!(f.node(root).range.of(src).trim_end(), src.trim_end(), "{src}");
+            }
+        }
+    }
+
+    #[test]
+    fn implicit_empty_values_in_flow_mappings_are_empty() {
+        // found by fuzzing: `{s}` gave the empty value the range of `}`
+        for (src, at) in [("{s}", 2), ("{s, t}", 2), ("{? s}", 4)] {
+            let f = parse(src);
+            assert!(f.errors.is_empty());
+            let m = root_map(&f);
+            let (_, v) = f.get(m, "s").unwrap();
+            assert_eq!(f.node(v).range, TextRange::empty(at), "{src}");
+            let t = f.token_ranges(src);
+            assert!(t.windows(2).all(|w| w[0].end <= w[1].start), "{src}: {t:?}");
+        }
+    }
+
+    #[test]
+    fn block_scalar_header_after_a_comment_ended_by_a_lone_cr() {
+        // found by the fuzzer: a comment ended by `\r` alone swallowed the `|` header
+        let src = "# head\r|\r  literal";
+        let f = parse(src);
+        assert!(f.errors.is_empty());
+        let root = f.nodes.iter().find(|n| matches!(n.kind, NodeKind::Scalar { .. })).unwrap();
+        assert_eq!(root.range.of(src), "|\r  literal");
+        assert_eq!(f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(), ["# head"]);
+        let src = "a: | # note\r  x\r";
+        let f = parse(src);
+        assert_eq!(f.comments.iter().map(|c| c.of(src)).collect::<Vec<_>>(), ["# note"]);
     }
 
     #[test]

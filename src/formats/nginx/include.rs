@@ -499,7 +499,7 @@ impl NginxLoader for DiskLoader {
         if let Some(id) = self.by_path.get(&key) {
             return Ok(*id);
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let bytes = crate::source::read_file(path).map_err(|e| e.to_string())?;
         let id = self.add(SourceFile::new(path, bytes));
         self.by_path.insert(key, id);
         Ok(id)

@@ -708,7 +708,8 @@ impl Builder {
         }
         if let Some(first) = self.tree.directives.first() {
             let name = first.name.value(text);
-            if first.name.range.start == 0 && name.starts_with('\u{feff}') {
+            // the BOM itself, not a quoted name whose value starts with U+FEFF (`"\u{feff}x"`)
+            if first.name.range.start == 0 && text.starts_with('\u{feff}') {
                 let e = SyntaxError::new(TextRange::new(0, 3), format!("unknown directive \"{name}\""))
                     .with_label("the file starts with a UTF-8 byte-order mark, which nginx reads as part of this name")
                     .with_help("save the file without a byte-order mark");

@@ -332,6 +332,16 @@ fn byte_order_mark_is_part_of_the_first_name() {
 }
 
 #[test]
+fn a_quoted_first_name_holding_a_byte_order_mark_is_not_one() {
+    // found by fuzzing: the BOM error's range 0..3 cut the character after the quote
+    let text = "\"\u{feff}events\" {}\n";
+    for e in p(text).errors() {
+        assert!(text.is_char_boundary(e.range.start as usize) && text.is_char_boundary(e.range.end as usize), "{e:?}");
+        assert!(!e.label.as_deref().unwrap_or("").contains("byte-order mark"), "{e:?}");
+    }
+}
+
+#[test]
 fn odd_bytes_are_word_characters() {
     assert_eq!(args("a b\x0cc\0d;", 0), ["b\x0cc\0d"]);
 }

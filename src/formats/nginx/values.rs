@@ -37,6 +37,12 @@ pub fn host_port(s: &str, number_is_port: bool) -> HostPort {
         return hp;
     }
     match s.rfind(':') {
+        // `user:password@host:port`: nginx takes what follows the first colon as the port and
+        // rejects it ("invalid port in upstream"); the password is not a host
+        Some(_) if s.find(':') < s.find('@') => {
+            hp.host = s.split(':').next().map(str::to_string);
+            hp.bad_port = true;
+        }
         // more than one colon without brackets: an IPv6 address without a port
         Some(i) if s[..i].contains(':') => hp.host = Some(s.to_string()),
         Some(i) => {
@@ -71,7 +77,11 @@ pub struct PassTarget {
 
 impl PassTarget {
     /// The port nginx connects to: the explicit one, else the scheme's default.
+    /// `None` when the port written is not one (nginx refuses to start).
     pub fn port(&self) -> Option<u16> {
+        if self.addr.bad_port {
+            return None;
+        }
         self.addr.port.or(match self.scheme.as_deref() {
             Some("http") => Some(80),
             Some("https") => Some(443),
@@ -198,6 +208,13 @@ mod tests {
         let t = pass_target("http://[::1]:8069/");
         assert_eq!((t.addr.host.as_deref(), t.port(), t.uri.as_deref()), (Some("::1"), Some(8069), Some("/")));
         assert_eq!(pass_target("odoo:8069").scheme, None);
+        // nginx: "invalid port in upstream"; neither the password nor port 80 is the target
+        let t = pass_target("http://odoo:s3cret@127.0.0.1:8069");
+        assert_eq!((t.addr.host.as_deref(), t.addr.bad_port, t.port()), (Some("odoo"), true, None));
+        assert_eq!(pass_target("http://odoo:99999/").port(), None);
+        // no colon before the `@`: the host is `user@host`, as nginx reads it
+        let t = pass_target("http://user@odoo:8069");
+        assert_eq!((t.addr.host.as_deref(), t.port()), (Some("user@odoo"), Some(8069)));
         assert_eq!(pass_target("http://odoo?x=1").uri.as_deref(), Some("?x=1"));
     }
 

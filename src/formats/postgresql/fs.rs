@@ -25,7 +25,7 @@ impl ConfigFs for RealFs {
             // directory named as a file is reported as unreadable here.
             return Err(io::Error::new(io::ErrorKind::IsADirectory, "Is a directory"));
         }
-        std::fs::read(path)
+        crate::source::read_file(path)
     }
 
     fn read_dir(&self, path: &Path) -> io::Result<Vec<(OsString, io::Result<bool>)>> {

@@ -168,18 +168,20 @@ pub fn odoo_command(cmd: &ExecCommand) -> Option<OdooCommand> {
             continue;
         }
         if t.len() >= 2 && t.starts_with('-') && t.as_bytes()[1] != b'-' {
-            let short = &t[..2];
+            // `-X` and its value glued on: X is one character, not always one byte
+            let n = 1 + t[1..].chars().next().map_or(1, char::len_utf8);
+            let short = &t[..n];
             if is_flag(short) {
                 out.options.push(flag_only(w, i));
                 i += 1;
                 continue;
             }
-            if t.len() > 2 {
+            if t.len() > n {
                 out.options.push(OdooOption {
                     flag: short.to_string(),
-                    flag_range: w.span(0, 2),
-                    value: Some(t[2..].to_string()),
-                    value_range: Some(w.span(2, t.len())),
+                    flag_range: w.span(0, n),
+                    value: Some(t[n..].to_string()),
+                    value_range: Some(w.span(n, t.len())),
                     form: OptionForm::Attached,
                     word: i,
                 });
@@ -278,6 +280,16 @@ mod tests {
         assert!(o.config.is_none() && o.options.is_empty());
         assert!(odoo_command(&cmd("/etc/init.d/odoo-server start").1).is_none());
         assert!(odoo_command(&cmd("/usr/sbin/nginx -t").1).is_none());
+    }
+
+    #[test]
+    fn a_short_option_of_a_multibyte_character() {
+        // found by fuzzing: `-` then U+FEFF was cut inside the character
+        let (v, c) = cmd("/usr/bin/odoo -\u{feff}x -é");
+        let o = odoo_command(&c).unwrap();
+        assert_eq!(opts(&o)[0], ("-\u{feff}".to_string(), Some("x".to_string())));
+        assert_eq!(o.options[0].flag_range.of(&v.text), "-\u{feff}");
+        assert_eq!(o.options[0].value_range.unwrap().of(&v.text), "x");
     }
 
     #[test]

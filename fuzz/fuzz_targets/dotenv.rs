@@ -1,0 +1,3 @@
+#![no_main]
+//! See `odoo_lint::fuzzing::dotenv` for what this target asserts.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| odoo_lint::fuzzing::dotenv(data));
