@@ -461,41 +461,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// The directory tree is listed first, in order; the files are then read and sniffed on every
 /// core when there are many (a fleet's tree), and their results taken back in that order.
 pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) -> Vec<Found> {
-    /// What the listing met, in order.
-    enum Entry {
-        File { path: PathBuf, symlink: bool },
-        Error(DiscoverError),
-    }
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .git_global(false)
-        .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .filter_entry(|e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-        })
-        .build();
-    let mut entries = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = match &err {
-                    ignore::Error::WithPath { path, .. } => path.clone(),
-                    _ => dir.to_path_buf(),
-                };
-                entries.push(Entry::Error(DiscoverError::Unreadable(path, err.to_string())));
-                continue;
-            }
-        };
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
-        if ft.is_file() || ft.is_symlink() {
-            entries.push(Entry::File { path: entry.into_path(), symlink: ft.is_symlink() });
-        }
-    }
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.hidden(false).git_global(false).follow_links(false).filter_entry(|e| {
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
+    });
+    let entries = if is_wide(dir) { list_parallel(&builder, dir) } else { list_sequential(builder, dir) };
     let read = |e: Entry| match e {
         Entry::File { path, symlink } => read_entry(path, symlink),
         Entry::Error(e) => Read::Error(e),
@@ -517,6 +488,65 @@ pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) 
         }
     }
     out
+}
+
+/// What the listing met.
+enum Entry {
+    File { path: PathBuf, symlink: bool },
+    Error(DiscoverError),
+}
+
+impl Entry {
+    fn of(result: Result<ignore::DirEntry, ignore::Error>, dir: &Path) -> Option<Entry> {
+        let entry = match result {
+            Ok(e) => e,
+            Err(err) => {
+                let path = match &err {
+                    ignore::Error::WithPath { path, .. } => path.clone(),
+                    _ => dir.to_path_buf(),
+                };
+                return Some(Entry::Error(DiscoverError::Unreadable(path, err.to_string())));
+            }
+        };
+        let ft = entry.file_type()?;
+        (ft.is_file() || ft.is_symlink()).then(|| Entry::File { symlink: ft.is_symlink(), path: entry.into_path() })
+    }
+}
+
+/// Whether a directory holds so many directories (a fleet's tree) that listing it on every
+/// core pays for the threads.
+fn is_wide(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())).take(8).count() >= 8)
+        .unwrap_or(false)
+}
+
+/// The listing in path order (each directory's entries sorted, depth first).
+fn list_sequential(mut builder: ignore::WalkBuilder, dir: &Path) -> Vec<Entry> {
+    builder.sort_by_file_path(|a, b| a.cmp(b)).build().filter_map(|r| Entry::of(r, dir)).collect()
+}
+
+/// [`list_sequential`] on every core: the same entries, sorted afterwards into the same order (a
+/// directory's error where its entries would be).
+fn list_parallel(builder: &ignore::WalkBuilder, dir: &Path) -> Vec<Entry> {
+    let found = std::sync::Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |r| {
+            if let Some(e) = Entry::of(r, dir) {
+                found.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut entries = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    let key = |e: &Entry| match e {
+        Entry::File { path, .. } => (path.clone(), 0, String::new()),
+        Entry::Error(DiscoverError::Unreadable(path, why)) => (path.clone(), 1, why.clone()),
+        Entry::Error(other) => (PathBuf::new(), 2, other.to_string()),
+    };
+    entries.sort_by_cached_key(key);
+    entries
 }
 
 /// What one listed file turned out to be.
@@ -1020,5 +1050,53 @@ mod tests {
             let view = |s: &[StackFiles]| s.iter().map(|s| (s.name.clone(), s.root.clone(), s.files.clone())).collect::<Vec<_>>();
             proptest::prop_assert_eq!(view(&fast), view(&naive));
         }
+    }
+
+    /// The listing on every core and the one in order agree, entry for entry: nested and
+    /// sibling directories whose names sort differently as paths and as strings (`a` and
+    /// `a-b`, `a.b`), skipped directories, ignored files, symlinks.
+    #[test]
+    fn parallel_listing_is_the_ordered_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        for d in ["a", "a-b", "a.b", "a/b", "a/b/c", "b", "node_modules/x", ".git", "z0", "z1", "z2", "z3", "z4", "z5"] {
+            std::fs::create_dir_all(t.join(d)).unwrap();
+        }
+        for f in [
+            "a/odoo.conf",
+            "a-b/x.conf",
+            "a.b/y.conf",
+            "a/b/c/z.conf",
+            "b/w.conf",
+            "node_modules/x/n.conf",
+            "z3/q.conf",
+            "top.conf",
+        ] {
+            std::fs::write(t.join(f), "x").unwrap();
+        }
+        std::fs::write(t.join(".ignore"), "z3/\n").unwrap();
+        std::os::unix::fs::symlink(t.join("a/odoo.conf"), t.join("b/link.conf")).unwrap();
+        let builder = || {
+            let mut b = ignore::WalkBuilder::new(t);
+            b.hidden(false).git_global(false).follow_links(false);
+            b
+        };
+        let show = |entries: Vec<Entry>| -> Vec<String> {
+            entries
+                .into_iter()
+                .map(|e| match e {
+                    Entry::File { path, symlink } => format!("{} {symlink}", path.display()),
+                    Entry::Error(e) => e.to_string(),
+                })
+                .collect()
+        };
+        let ordered = show(list_sequential(builder(), t));
+        assert!(
+            ordered.iter().any(|p| p.contains("a/b/c/z.conf")) && !ordered.iter().any(|p| p.contains("z3/q.conf")),
+            "{ordered:?}"
+        );
+        assert_eq!(show(list_parallel(&builder(), t)), ordered);
+        assert!(is_wide(t));
+        assert!(!is_wide(&t.join("a")));
     }
 }

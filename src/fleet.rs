@@ -30,7 +30,7 @@ pub const PART_STACKS: usize = 32;
 /// A checked run, ready to report.
 #[derive(Debug, Default)]
 pub struct Checked {
-    /// Every file read, with its text (syntax trees dropped when the run was split).
+    /// Every file read, with its text (only that when the run was split: [`FileSet::keep_text_only`]).
     pub files: FileSet,
     /// How many stacks were checked.
     pub stacks: usize,
@@ -73,7 +73,7 @@ fn check_part(inputs: &Inputs, config: &Config, selection: &Selection, plan: Pla
     let stacks = ws.stacks.len();
     drop(ws.stacks);
     let mut files = ws.files;
-    files.drop_trees();
+    files.keep_text_only();
     Part { checked: Checked { files, stacks, errors: ws.errors, outcome }, keys, live }
 }
 

@@ -36,6 +36,8 @@ pub fn current_dir() -> Option<PathBuf> {
 struct State {
     /// The directories resolved in the current scope (`None`: no scope).
     dirs: Option<HashMap<PathBuf, PathBuf>>,
+    /// What [`kind_of`] found, by path.
+    kinds: HashMap<PathBuf, Kind>,
     /// The working directory, once asked for in the current scope.
     cwd: Option<Option<PathBuf>>,
     /// How many scopes are open.
@@ -43,7 +45,7 @@ struct State {
 }
 
 thread_local! {
-    static STATE: RefCell<State> = const { RefCell::new(State { dirs: None, cwd: None, depth: 0 }) };
+    static STATE: RefCell<State> = RefCell::new(State { dirs: None, kinds: HashMap::new(), cwd: None, depth: 0 });
 }
 
 /// While one lives, [`canonical`] and [`current_dir`] on this thread remember what they
@@ -70,10 +72,47 @@ impl Drop for Scope {
             state.depth -= 1;
             if state.depth == 0 {
                 state.dirs = None;
+                state.kinds = HashMap::new();
                 state.cwd = None;
             }
         });
     }
+}
+
+/// What a path names, following symlinks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    File,
+    Dir,
+    Other,
+    Missing,
+}
+
+fn kind_of(p: &Path) -> Kind {
+    let look = || match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => Kind::File,
+        Ok(m) if m.is_dir() => Kind::Dir,
+        Ok(_) => Kind::Other,
+        Err(_) => Kind::Missing,
+    };
+    STATE.with(|cell| {
+        let mut state = cell.borrow_mut();
+        if state.dirs.is_none() {
+            return look();
+        }
+        *state.kinds.entry(p.to_path_buf()).or_insert_with(look)
+    })
+}
+
+/// [`Path::is_file`], remembered inside a [`Scope`] (nginx's prefix is looked for in the same
+/// parent directories for every site of a fleet).
+pub fn is_file(p: &Path) -> bool {
+    kind_of(p) == Kind::File
+}
+
+/// [`Path::is_dir`], remembered inside a [`Scope`].
+pub fn is_dir(p: &Path) -> bool {
+    kind_of(p) == Kind::Dir
 }
 
 /// `realpath(p)` from the remembered `realpath` of its directory and an `lstat` of `p`: the
@@ -170,6 +209,23 @@ mod tests {
         for rel in ["Cargo.toml", "src/lib.rs", "./src/lib.rs", "src/../src/lib.rs", "src/nothing.rs", "."] {
             assert_eq!(canonical(Path::new(rel)), expected(Path::new(rel)), "{rel}: relative to the working directory");
         }
+    }
+
+    #[test]
+    fn kinds_in_and_out_of_a_scope() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("f");
+        std::fs::write(&f, "x").unwrap();
+        for _ in 0..2 {
+            assert!(super::is_file(&f) && !super::is_dir(&f));
+            assert!(super::is_dir(tmp.path()) && !super::is_file(tmp.path()));
+            assert!(!super::is_file(&tmp.path().join("missing")));
+            let _scope = CanonicalScope::enter();
+            assert!(super::is_file(&f) && super::is_dir(tmp.path()));
+        }
+        // outside a scope nothing is remembered
+        std::fs::remove_file(&f).unwrap();
+        assert!(!super::is_file(&f));
     }
 
     #[test]

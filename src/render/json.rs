@@ -263,12 +263,13 @@ fn write_list<'a>(
 /// breaks, so every one is the pretty printer's).
 fn indented(json: &[u8], by: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    for &b in json {
-        out.push(b);
-        if b == b'\n' {
-            out.extend(std::iter::repeat_n(b' ', by));
-        }
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', json) {
+        out.extend_from_slice(&json[from..=nl]);
+        out.extend(std::iter::repeat_n(b' ', by));
+        from = nl + 1;
     }
+    out.extend_from_slice(&json[from..]);
     out
 }
 
