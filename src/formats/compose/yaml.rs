@@ -234,16 +234,17 @@ struct Builder<'t> {
 
 /// Parses a whole YAML stream. Never panics; the first syntax error ends the parse.
 pub fn parse(text: &str) -> YamlFile {
+    let scanned = directives_in_ascii(text);
     let mut b = Builder {
         text,
-        chars: CharIndex::new(text),
+        chars: CharIndex::new(&scanned),
         file: YamlFile::default(),
         stack: Vec::new(),
         anchors: Vec::new(),
         doc: None,
         last_end: 0,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(&scanned);
     while let Some(next) = parser.next_event() {
         match next {
             Ok((event, span)) => {
@@ -283,6 +284,38 @@ pub fn parse(text: &str) -> YamlFile {
     comments.sort();
     b.file.comments = comments;
     b.file
+}
+
+/// saphyr counts the bytes, not the characters, of a directive's name and parameters (`%Ё`),
+/// which shifts every later position. It reads the directive lines with each non-ASCII
+/// character after the `%` replaced by as many `?` as it has bytes: the same byte offsets, and
+/// nothing we read (directives are not). A directive line is a `%` line in a document's
+/// prefix: before any content, at the start of the file or after a `...` line.
+fn directives_in_ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut out: Option<String> = None;
+    let mut prefix = true;
+    let mut pos = 0;
+    for line in text.split_inclusive(['\n', '\r']) {
+        let t = line.trim_end_matches(['\n', '\r']);
+        let t = if pos == 0 { t.trim_start_matches('\u{feff}') } else { t };
+        if prefix && t.starts_with('%') && !t.is_ascii() {
+            let at = pos + (line.len() - line.trim_start_matches('\u{feff}').len());
+            let patched: String =
+                line[at - pos..].chars().map(|c| if c.is_ascii() { c.to_string() } else { "?".repeat(c.len_utf8()) }).collect();
+            out.get_or_insert_with(|| text.to_string()).replace_range(at..pos + line.len(), &patched);
+        }
+        let trimmed = t.trim_start();
+        if t == "..." || t.starts_with("... ") || t.starts_with("...\t") {
+            prefix = true;
+        } else if !(trimmed.is_empty() || trimmed.starts_with('#') || t.starts_with('%')) {
+            prefix = false;
+        }
+        pos += line.len();
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 fn is_blank(c: u8) -> bool {
@@ -651,6 +684,27 @@ mod tests {
         let (_, b) = f.get(m, "b").unwrap();
         assert_eq!(text_of(src, &f, b), "- x\r\n  - y");
         assert_eq!(f.node(m).range.of(src), src);
+    }
+
+    #[test]
+    fn a_directive_with_non_ascii_characters_shifts_nothing() {
+        // found by fuzzing: saphyr counted `Ё` as two characters, every later range moved
+        for src in ["%\u{401}\n---\n\"\": .\"", "\u{feff}%Ё x # é\n---\na: b\n", "%A\n---\na: é\n...\n%é\n---\nb: c\n"] {
+            let f = parse(src);
+            let t = f.token_ranges(src);
+            assert!(t.windows(2).all(|w| w[0].end <= w[1].start), "{src}: {t:?}");
+            for n in &f.nodes {
+                if let NodeKind::Scalar { value, style: ScalarStyle::Plain } = &n.kind {
+                    assert_eq!(n.range.of(src), value, "{src}");
+                }
+            }
+        }
+        // a `%` line inside a document is content, not a directive
+        let src = "a: \"x\n %é\"\n";
+        let f = parse(src);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let (_, v) = f.get(root_map(&f), "a").unwrap();
+        assert_eq!(f.node(v).scalar(), Some(("x %é", ScalarStyle::DoubleQuoted)));
     }
 
     #[test]
