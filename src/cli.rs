@@ -24,7 +24,7 @@ use std::process::ExitCode;
     long_about = "Reads odoo.conf, nginx sites, postgresql.conf, limits.conf, systemd units and docker-compose files \
                   together and reports where they disagree: proxy timeouts below Odoo's limits, workers that do not fit \
                   the host, connection pools that exhaust PostgreSQL, websocket routes to a port nothing listens on.",
-    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint check --system                 # on the server: its live configuration\n  odoo-lint check --symptom 504            # only what can cause 504s, most likely first\n  odoo-lint --fix                          # check --system --fix on an Odoo server, check . --fix elsewhere\n  odoo-lint rules\n  odoo-lint rule OL301",
+    after_help = "Examples:\n  odoo-lint check fixtures/demo\n  odoo-lint check /etc/odoo/odoo.conf /etc/nginx/sites-enabled/odoo --cpus 4 --memory 8GiB\n  odoo-lint check --system                 # on the server: its live configuration\n  odoo-lint check --symptom 504            # only what can cause 504s, most likely first\n  odoo-lint --fix                          # fix this server's configuration (elsewhere: .)\n  odoo-lint tune --memory 16GiB --cpus 8   # size workers, limits and PostgreSQL for a host\n  odoo-lint rules\n  odoo-lint rule OL301",
     args_conflicts_with_subcommands = true,
     arg_required_else_help = true
 )]
@@ -494,30 +494,41 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.diff || args.fix {
         return fix_or_diff(&args, &inputs, &config, &selection, fail_on, color);
     }
-    let ws = workspace::build(&inputs, &config);
-    for e in &ws.errors {
+    if let Some(reason) = &args.add_ignores {
+        let ws = workspace::build(&inputs, &config);
+        for e in &ws.errors {
+            eprintln!("odoo-lint: {e}");
+        }
+        if ws.files.is_empty() {
+            return no_files(&inputs, &ws.errors);
+        }
+        let outcome = lint::check(&ws.files, &ws.stacks, &selection);
+        return add_ignores(&args, &inputs, &config, &selection, &ws, &outcome, reason, fail_on, color);
+    }
+    // every stack found, checked in parts on every core when they share no file
+    let checked = crate::fleet::check(&inputs, &config, &selection);
+    for e in &checked.errors {
         eprintln!("odoo-lint: {e}");
     }
-    if ws.files.is_empty() {
-        return no_files(&inputs, &ws);
+    if checked.files.is_empty() {
+        return no_files(&inputs, &checked.errors);
     }
-    if args.changed && ws.stacks.is_empty() {
+    if args.changed && checked.stacks == 0 {
         if !args.quiet {
             eprintln!("odoo-lint: no stack holds the changed files; nothing to check");
         }
         return ExitCode::SUCCESS;
     }
-    let outcome = lint::check(&ws.files, &ws.stacks, &selection);
-    if let Some(reason) = &args.add_ignores {
-        return add_ignores(&args, &inputs, &config, &selection, &ws, &outcome, reason, fail_on, color);
-    }
+    let outcome = &checked.outcome;
     if let Some(s) = symptom
         && !args.quiet
         && !args.format.is_document()
     {
         eprintln!("odoo-lint: only the findings that can cause {}, most likely first", symptom_words(s));
     }
-    if !report(&args, &ws, &outcome.diagnostics, &outcome.suppressed, color, None) || !ws.errors.is_empty() {
+    if !report(&args, &checked.files, checked.stacks, &outcome.diagnostics, &outcome.suppressed, color, None)
+        || !checked.errors.is_empty()
+    {
         return ExitCode::from(2);
     }
     exit_code(&outcome.diagnostics, fail_on)
@@ -581,14 +592,62 @@ fn add_ignores(
     let ws = workspace::build(inputs, config);
     let outcome = lint::check(&ws.files, &ws.stacks, selection);
     let line = format!("added {} in {}", render::plural(count, "suppression"), render::plural(added.files.len(), "file"));
-    if !report(args, &ws, &outcome.diagnostics, &outcome.suppressed, color, Some(line)) || failed {
+    if !report(args, &ws.files, ws.stacks.len(), &outcome.diagnostics, &outcome.suppressed, color, Some(line)) || failed {
         return ExitCode::from(2);
     }
     exit_code(&outcome.diagnostics, fail_on)
 }
 
-fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
-    if ws.errors.is_empty() {
+/// Where a report goes; stops writing at the first failure (a closed pipe).
+struct Sink<'a> {
+    inner: &'a mut dyn Write,
+    open: bool,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, s: &str) {
+        let _ = self.write_all(s.as_bytes());
+    }
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.open {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let n = self.inner.write(buf);
+        self.open = n.is_ok();
+        n
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Renders findings in order, a batch at a time on every core when there are many (the full
+/// format draws each finding's snippets: a fleet's thousands took seconds on one core).
+fn render_in_order<T: Sync>(items: &[T], w: &mut Sink, render: impl Fn(&T) -> String + Sync) {
+    use rayon::prelude::*;
+    const BATCH: usize = 512;
+    if items.len() < BATCH {
+        for item in items {
+            w.put(&render(item));
+        }
+        return;
+    }
+    for batch in items.chunks(BATCH) {
+        let texts: Vec<String> = batch.par_iter().map(&render).collect();
+        for t in &texts {
+            w.put(t);
+        }
+        if !w.open {
+            return;
+        }
+    }
+}
+
+fn no_files(inputs: &Inputs, errors: &[crate::discover::DiscoverError]) -> ExitCode {
+    if errors.is_empty() {
         eprintln!(
             "odoo-lint: found no stack files under {} (looked for odoo.conf, nginx, postgresql.conf, limits.conf, systemd units and compose files)\n\
              hint: name a file whose kind odoo-lint cannot tell with `--kind KIND=PATH`; on the server itself, `odoo-lint check --system` reads /etc",
@@ -604,7 +663,8 @@ fn no_files(inputs: &Inputs, ws: &workspace::Workspace) -> ExitCode {
 /// false when the file could not be written.
 fn report(
     args: &CheckArgs,
-    ws: &workspace::Workspace,
+    files: &crate::files::FileSet,
+    stacks: usize,
     diags: &[Diagnostic],
     silenced: &[crate::suppress::Suppressed],
     color: bool,
@@ -614,65 +674,69 @@ fn report(
     counts.suppressed = silenced.len();
     // with --show-suppressed, the text formats show each silenced finding with a note saying why
     let shown_silenced: Vec<Diagnostic> =
-        if args.show_suppressed { silenced.iter().map(|s| with_why(&ws.files, s)).collect() } else { Vec::new() };
+        if args.show_suppressed { silenced.iter().map(|s| with_why(files, s)).collect() } else { Vec::new() };
     let listed: &[crate::suppress::Suppressed] = if args.show_suppressed { silenced } else { &[] };
     let width = if std::io::stdout().is_terminal() { terminal_width().unwrap_or(100) } else { 100 };
-    let mut summary = render::summary(counts, ws.stacks.len(), ws.files.len());
+    let mut summary = render::summary(counts, stacks, files.len());
     if let Some(f) = fixed_line {
         summary = format!("{f}; {summary}");
     }
-    let mut text = String::new();
+    // Written as it is made, to stdout (a fleet's report runs to tens of megabytes: no need to
+    // hold it twice), or gathered for --output-file.
+    let mut gathered: Vec<u8> = Vec::new();
+    let mut sink: Box<dyn Write> = match &args.output_file {
+        Some(_) => Box::new(&mut gathered),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    // A closed pipe (`| head`) is not an error worth a message: the rest is not written.
+    let mut w = Sink { inner: &mut *sink, open: true };
     if args.statistics {
         let stats = render::statistics::collect(diags);
-        text = match args.format {
-            Format::Json => render::statistics::json(&stats, counts, ws.stacks.len(), ws.files.len()) + "\n",
+        w.put(&match args.format {
+            Format::Json => render::statistics::json(&stats, counts, stacks, files.len()) + "\n",
             Format::JsonLines => render::statistics::json_lines(&stats),
             _ => render::statistics::table(&stats),
-        };
+        });
     } else {
         match args.format {
             Format::Full => {
                 let style = Style { color, unicode: true, width };
-                for d in diags.iter().chain(&shown_silenced) {
-                    text.push_str(&render::full::render(&ws.files, d, style));
-                    text.push('\n');
-                }
+                let all: Vec<&Diagnostic> = diags.iter().chain(&shown_silenced).collect();
+                render_in_order(&all, &mut w, |d| render::full::render(files, d, style) + "\n");
             }
             Format::Concise => {
-                for d in diags {
-                    text.push_str(&render::concise::render(&ws.files, d));
-                    text.push('\n');
-                }
-                for d in &shown_silenced {
-                    text.push_str(&render::concise::render(&ws.files, d));
-                    text.push_str(" (suppressed)\n");
-                }
+                render_in_order(diags, &mut w, |d| render::concise::render(files, d) + "\n");
+                render_in_order(&shown_silenced, &mut w, |d| render::concise::render(files, d) + " (suppressed)\n");
             }
-            Format::Github => text = render::github::render(&ws.files, diags),
+            Format::Github => w.put(&render::github::render(files, diags)),
             Format::Json => {
-                text = render::json::render_with(&ws.files, diags, silenced, counts, ws.stacks.len(), ws.files.len());
-                text.push('\n');
+                let written = render::json::write_with(&mut w, files, diags, silenced, counts, stacks, files.len());
+                if written.is_ok() {
+                    w.put("\n");
+                }
             }
-            Format::JsonLines => text = render::json_lines::render_with(&ws.files, diags, listed),
-            Format::Sarif => text = render::sarif::render_with(&ws.files, diags, listed) + "\n",
-            Format::Gitlab => text = render::gitlab::render(&ws.files, diags) + "\n",
-            Format::Junit => text = render::junit::render(&ws.files, diags) + "\n",
+            Format::JsonLines => w.put(&render::json_lines::render_with(files, diags, listed)),
+            Format::Sarif => w.put(&(render::sarif::render_with(files, diags, listed) + "\n")),
+            Format::Gitlab => w.put(&(render::gitlab::render(files, diags) + "\n")),
+            Format::Junit => w.put(&(render::junit::render(files, diags) + "\n")),
         }
     }
     let document = args.format.is_document();
     if !document && !args.quiet {
-        text.push_str(&summary);
-        text.push('\n');
+        w.put(&summary);
+        w.put("\n");
     }
+    let _ = w.inner.flush();
+    drop(sink);
     let Some(path) = &args.output_file else {
-        out(&text);
         return true;
     };
+    let text = gathered;
     // An existing file is replaced atomically (mode and owner kept); a new one is created.
     let written = if path.exists() {
-        crate::fix::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+        crate::fix::write_atomic(path, &text).map_err(|e| e.to_string())
     } else {
-        std::fs::write(path, text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))
     };
     match written {
         Ok(()) => {
@@ -722,7 +786,7 @@ fn fix_or_diff(
         eprintln!("odoo-lint: {e}");
     }
     if fixed.workspace.files.is_empty() {
-        return no_files(inputs, &fixed.workspace);
+        return no_files(inputs, &fixed.workspace.errors);
     }
     for r in &fixed.refused {
         eprintln!("odoo-lint: {r}");
@@ -774,7 +838,8 @@ fn fix_or_diff(
             codes.join(", ")
         ))
     };
-    let reported = report(args, &fixed.workspace, &fixed.remaining, &fixed.suppressed, color, line);
+    let reported =
+        report(args, &fixed.workspace.files, fixed.workspace.stacks.len(), &fixed.remaining, &fixed.suppressed, color, line);
     if failed || !reported || !fixed.workspace.errors.is_empty() {
         return ExitCode::from(2);
     }

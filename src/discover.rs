@@ -375,7 +375,7 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
             if ODOO_KEYS.contains(&key) {
                 odoo += 2;
             }
-            if PG_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            if PG_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
                 pg += 2;
             }
             if !key.is_empty()
@@ -388,8 +388,13 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
                 }
             }
         }
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.len() == 4 && matches!(fields[1], "soft" | "hard" | "-") && LIMIT_ITEMS.contains(&fields[2]) {
+        // four fields: domain, type, item, value
+        let mut fields = line.split_whitespace();
+        if let (Some(_), Some(kind), Some(item), Some(_), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+            && matches!(kind, "soft" | "hard" | "-")
+            && LIMIT_ITEMS.contains(&item)
+        {
             limits += 4;
         }
     }
@@ -452,66 +457,155 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// Walks a directory and returns the stack files it holds, in path order.
+///
+/// The directory tree is listed first, in order; the files are then read and sniffed on every
+/// core when there are many (a fleet's tree), and their results taken back in that order.
 pub fn walk(dir: &Path, errors: &mut Vec<DiscoverError>, clues: &mut Vec<Clue>) -> Vec<Found> {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.hidden(false).git_global(false).follow_links(false).filter_entry(|e| {
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
+    });
+    let entries = if is_wide(dir) { list_parallel(&builder, dir) } else { list_sequential(builder, dir) };
+    let read = |e: Entry| match e {
+        Entry::File { path, symlink } => read_entry(path, symlink),
+        Entry::Error(e) => Read::Error(e),
+    };
+    // below this many files the threads cost more than they save (a single stack)
+    let results: Vec<Read> = if entries.len() >= 64 {
+        use rayon::prelude::*;
+        entries.into_par_iter().map(read).collect()
+    } else {
+        entries.into_iter().map(read).collect()
+    };
     let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .git_global(false)
-        .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .filter_entry(|e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n)))
-        })
-        .build();
-    for entry in walker {
-        let entry = match entry {
+    for r in results {
+        match r {
+            Read::Found(f) => out.push(f),
+            Read::Clue(c) => clues.push(c),
+            Read::Error(e) => errors.push(e),
+            Read::Nothing => {}
+        }
+    }
+    out
+}
+
+/// What the listing met.
+enum Entry {
+    File { path: PathBuf, symlink: bool },
+    Error(DiscoverError),
+}
+
+impl Entry {
+    fn of(result: Result<ignore::DirEntry, ignore::Error>, dir: &Path) -> Option<Entry> {
+        let entry = match result {
             Ok(e) => e,
             Err(err) => {
                 let path = match &err {
                     ignore::Error::WithPath { path, .. } => path.clone(),
                     _ => dir.to_path_buf(),
                 };
-                errors.push(DiscoverError::Unreadable(path, err.to_string()));
-                continue;
+                return Some(Entry::Error(DiscoverError::Unreadable(path, err.to_string())));
             }
         };
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
-        if !ft.is_file() && !ft.is_symlink() {
-            continue;
-        }
-        let path = entry.path();
-        if !is_candidate_name(path) {
-            if let Some(c) = clue(path) {
-                clues.push(c);
+        let ft = entry.file_type()?;
+        (ft.is_file() || ft.is_symlink()).then(|| Entry::File { symlink: ft.is_symlink(), path: entry.into_path() })
+    }
+}
+
+/// Whether a directory holds so many directories (a fleet's tree) that listing it on every
+/// core pays for the threads.
+fn is_wide(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())).take(8).count() >= 8)
+        .unwrap_or(false)
+}
+
+/// The listing in path order (each directory's entries sorted, depth first).
+fn list_sequential(mut builder: ignore::WalkBuilder, dir: &Path) -> Vec<Entry> {
+    builder.sort_by_file_path(|a, b| a.cmp(b)).build().filter_map(|r| Entry::of(r, dir)).collect()
+}
+
+/// [`list_sequential`] on every core: the same entries, sorted afterwards into the same order (a
+/// directory's error where its entries would be).
+fn list_parallel(builder: &ignore::WalkBuilder, dir: &Path) -> Vec<Entry> {
+    let found = std::sync::Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |r| {
+            if let Some(e) = Entry::of(r, dir) {
+                found.lock().unwrap_or_else(|p| p.into_inner()).push(e);
             }
-            continue;
-        }
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(_) => continue, // a dangling symlink: nothing to lint
-        };
-        if !meta.is_file() || meta.len() > MAX_WALK_FILE {
-            continue;
-        }
-        let bytes = match crate::source::read_file(path) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(DiscoverError::Unreadable(path.to_path_buf(), e.to_string()));
-                continue;
-            }
-        };
-        if looks_binary(&bytes) {
-            continue;
-        }
-        let text = String::from_utf8_lossy(&bytes);
-        if let Some(kind) = sniff(path, &text) {
-            out.push(Found { path: path.to_path_buf(), kind, bytes });
+            ignore::WalkState::Continue
+        })
+    });
+    let mut entries = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    let key = |e: &Entry| match e {
+        Entry::File { path, .. } => (path.clone(), 0, String::new()),
+        Entry::Error(DiscoverError::Unreadable(path, why)) => (path.clone(), 1, why.clone()),
+        Entry::Error(other) => (PathBuf::new(), 2, other.to_string()),
+    };
+    entries.sort_by_cached_key(key);
+    entries
+}
+
+/// What one listed file turned out to be.
+enum Read {
+    Found(Found),
+    Clue(Clue),
+    Error(DiscoverError),
+    Nothing,
+}
+
+/// Reads and sniffs one file of a walk (`symlink`: the listing saw a symlink).
+fn read_entry(path: PathBuf, symlink: bool) -> Read {
+    if !is_candidate_name(&path) {
+        return clue(&path).map_or(Read::Nothing, Read::Clue);
+    }
+    // A symlink may lead to anything (a FIFO would block a read): look first. A regular file
+    // is opened at once (non-blocking, should it have been replaced by a FIFO meanwhile), and
+    // its size and type taken from the open file.
+    if symlink {
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() <= MAX_WALK_FILE => {}
+            _ => return Read::Nothing, // a dangling symlink, or not a file: nothing to lint
         }
     }
-    out
+    let bytes = match read_regular(&path) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Read::Nothing,
+        // as when looking first: what is gone, not a file or too large is passed over
+        Err(e) => {
+            return match std::fs::metadata(&path) {
+                Ok(m) if m.is_file() && m.len() <= MAX_WALK_FILE => Read::Error(DiscoverError::Unreadable(path, e.to_string())),
+                _ => Read::Nothing,
+            };
+        }
+    };
+    if looks_binary(&bytes) {
+        return Read::Nothing;
+    }
+    match sniff(&path, &String::from_utf8_lossy(&bytes)) {
+        Some(kind) => Read::Found(Found { path, kind, bytes }),
+        None => Read::Nothing,
+    }
+}
+
+/// The bytes of a regular file of at most [`MAX_WALK_FILE`] bytes; `None` for anything else.
+fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > MAX_WALK_FILE {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Reads the files named on the command line (`kind` forces a kind).
@@ -533,12 +627,19 @@ pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, Discover
 }
 
 /// Groups the files found under one checked directory into stacks (indices into `found`).
+///
+/// Near-linear in the number of files (a fleet holds tens of thousands): the Odoo directories
+/// are sorted once, so the configurations under a directory are a range found by binary
+/// search, and each file finds the deepest root holding it by looking its ancestors up.
 pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
-    let odoo_dirs: Vec<PathBuf> = found
-        .iter()
-        .filter(|f| f.kind == FileKind::OdooConf)
-        .map(|f| f.path.parent().unwrap_or(Path::new("")).to_path_buf())
-        .collect();
+    let mut odoo_dirs: Vec<&Path> =
+        found.iter().filter(|f| f.kind == FileKind::OdooConf).map(|f| f.path.parent().unwrap_or(Path::new(""))).collect();
+    // `Path`'s order compares components, so the paths under a directory follow it in one run
+    odoo_dirs.sort_unstable();
+    let under = |dir: &Path| {
+        let start = odoo_dirs.partition_point(|d| *d < dir);
+        odoo_dirs[start..].partition_point(|d| d.starts_with(dir))
+    };
     // For every Odoo configuration, widen its directory while the wider directory holds no
     // Odoo configuration outside the narrower one.
     let mut roots: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
@@ -546,31 +647,33 @@ pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> 
         if f.kind != FileKind::OdooConf {
             continue;
         }
-        let mut root = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let mut root = f.path.parent().unwrap_or(Path::new(""));
         while root != walk_root && root.starts_with(walk_root) {
             let Some(parent) = root.parent() else { break };
-            let crowded = odoo_dirs.iter().any(|d| d.starts_with(parent) && !d.starts_with(&root));
+            let crowded = under(parent) > under(root);
             if crowded {
                 break;
             }
-            root = parent.to_path_buf();
+            root = parent;
         }
-        roots.entry(root).or_default().push(i);
+        roots.entry(root.to_path_buf()).or_default().push(i);
+    }
+    // The other files: the deepest root holding each one takes it.
+    let index: std::collections::HashMap<&Path, usize> = roots.keys().enumerate().map(|(i, r)| (r.as_path(), i)).collect();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); roots.len()];
+    for (i, f) in found.iter().enumerate() {
+        if f.kind == FileKind::OdooConf {
+            continue;
+        }
+        if let Some(&root) = f.path.ancestors().find_map(|a| index.get(a)) {
+            members[root].push(i);
+        }
     }
     // Each Odoo configuration makes a stack with the other files under its root.
     let mut stacks: Vec<StackFiles> = Vec::new();
     let mut claimed = vec![false; found.len()];
-    let root_list: Vec<&PathBuf> = roots.keys().collect();
-    for (root, odoo_files) in &roots {
-        let members: Vec<usize> = found
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.kind != FileKind::OdooConf && f.path.starts_with(root))
-            // the deepest root holding the file takes it
-            .filter(|(_, f)| !root_list.iter().any(|r| *r != root && r.starts_with(root) && f.path.starts_with(r)))
-            .map(|(i, _)| i)
-            .collect();
-        for &m in &members {
+    for ((root, odoo_files), members) in roots.iter().zip(&members) {
+        for &m in members {
             claimed[m] = true;
         }
         for &o in odoo_files {
@@ -849,5 +952,151 @@ mod tests {
         let stacks = group(Path::new("/r"), &found, "r");
         assert_eq!(stacks.len(), 1);
         assert_eq!(stacks[0].files, vec![0, 1]);
+    }
+
+    /// The grouping as first written (quadratic in the number of files), the reference the
+    /// near-linear [`group`] must agree with.
+    fn group_naive(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
+        let odoo_dirs: Vec<PathBuf> = found
+            .iter()
+            .filter(|f| f.kind == FileKind::OdooConf)
+            .map(|f| f.path.parent().unwrap_or(Path::new("")).to_path_buf())
+            .collect();
+        let mut roots: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+        for (i, f) in found.iter().enumerate() {
+            if f.kind != FileKind::OdooConf {
+                continue;
+            }
+            let mut root = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+            while root != walk_root && root.starts_with(walk_root) {
+                let Some(parent) = root.parent() else { break };
+                if odoo_dirs.iter().any(|d| d.starts_with(parent) && !d.starts_with(&root)) {
+                    break;
+                }
+                root = parent.to_path_buf();
+            }
+            roots.entry(root).or_default().push(i);
+        }
+        let mut stacks: Vec<StackFiles> = Vec::new();
+        let mut claimed = vec![false; found.len()];
+        let root_list: Vec<&PathBuf> = roots.keys().collect();
+        for (root, odoo_files) in &roots {
+            let members: Vec<usize> = found
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.kind != FileKind::OdooConf && f.path.starts_with(root))
+                .filter(|(_, f)| !root_list.iter().any(|r| *r != root && r.starts_with(root) && f.path.starts_with(r)))
+                .map(|(i, _)| i)
+                .collect();
+            for &m in &members {
+                claimed[m] = true;
+            }
+            for &o in odoo_files {
+                claimed[o] = true;
+                let mut files = vec![o];
+                files.extend(members.iter().copied());
+                let rel = root.strip_prefix(walk_root).unwrap_or(root);
+                let mut name = if rel.as_os_str().is_empty() { label.to_string() } else { join_label(label, rel) };
+                if odoo_files.len() > 1 {
+                    let file_name = found[o].path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    name = format!("{name} ({file_name})");
+                }
+                stacks.push(StackFiles { name, root: Some(root.clone()), files });
+            }
+        }
+        let unclaimed: Vec<usize> = (0..found.len()).filter(|&i| !claimed[i]).collect();
+        if !unclaimed.is_empty() {
+            if stacks.is_empty() {
+                stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
+            } else {
+                for s in &mut stacks {
+                    s.files.extend(unclaimed.iter().copied());
+                }
+            }
+        }
+        stacks
+    }
+
+    proptest::proptest! {
+        /// Random trees (nested directories with few names, so prefixes such as `a` and `ab`
+        /// and Odoo configurations at several depths meet): the same stacks as the reference.
+        #[test]
+        fn grouping_agrees_with_the_reference(
+            files in proptest::collection::vec(
+                (proptest::collection::vec(proptest::sample::select(vec!["a", "ab", "b", "a.b", "env"]), 0..4),
+                 proptest::sample::select(vec!["odoo.conf", "nginx.conf", "pg.conf"])),
+                0..24),
+            relative in proptest::bool::ANY,
+        ) {
+            let root = if relative { PathBuf::from("r") } else { PathBuf::from("/r") };
+            let mut found: Vec<Found> = files
+                .iter()
+                .map(|(dirs, name)| {
+                    let mut p = root.clone();
+                    p.extend(dirs);
+                    p.push(name);
+                    let kind = match *name {
+                        "odoo.conf" => FileKind::OdooConf,
+                        "nginx.conf" => FileKind::Nginx,
+                        _ => FileKind::Postgresql,
+                    };
+                    f(&p.to_string_lossy(), kind)
+                })
+                .collect();
+            found.sort_by(|a, b| a.path.cmp(&b.path));
+            found.dedup_by(|a, b| a.path == b.path);
+            let fast = group(&root, &found, "r");
+            let naive = group_naive(&root, &found, "r");
+            let view = |s: &[StackFiles]| s.iter().map(|s| (s.name.clone(), s.root.clone(), s.files.clone())).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(view(&fast), view(&naive));
+        }
+    }
+
+    /// The listing on every core and the one in order agree, entry for entry: nested and
+    /// sibling directories whose names sort differently as paths and as strings (`a` and
+    /// `a-b`, `a.b`), skipped directories, ignored files, symlinks.
+    #[test]
+    fn parallel_listing_is_the_ordered_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        for d in ["a", "a-b", "a.b", "a/b", "a/b/c", "b", "node_modules/x", ".git", "z0", "z1", "z2", "z3", "z4", "z5"] {
+            std::fs::create_dir_all(t.join(d)).unwrap();
+        }
+        for f in [
+            "a/odoo.conf",
+            "a-b/x.conf",
+            "a.b/y.conf",
+            "a/b/c/z.conf",
+            "b/w.conf",
+            "node_modules/x/n.conf",
+            "z3/q.conf",
+            "top.conf",
+        ] {
+            std::fs::write(t.join(f), "x").unwrap();
+        }
+        std::fs::write(t.join(".ignore"), "z3/\n").unwrap();
+        std::os::unix::fs::symlink(t.join("a/odoo.conf"), t.join("b/link.conf")).unwrap();
+        let builder = || {
+            let mut b = ignore::WalkBuilder::new(t);
+            b.hidden(false).git_global(false).follow_links(false);
+            b
+        };
+        let show = |entries: Vec<Entry>| -> Vec<String> {
+            entries
+                .into_iter()
+                .map(|e| match e {
+                    Entry::File { path, symlink } => format!("{} {symlink}", path.display()),
+                    Entry::Error(e) => e.to_string(),
+                })
+                .collect()
+        };
+        let ordered = show(list_sequential(builder(), t));
+        assert!(
+            ordered.iter().any(|p| p.contains("a/b/c/z.conf")) && !ordered.iter().any(|p| p.contains("z3/q.conf")),
+            "{ordered:?}"
+        );
+        assert_eq!(show(list_parallel(&builder(), t)), ordered);
+        assert!(is_wide(t));
+        assert!(!is_wide(&t.join("a")));
     }
 }

@@ -144,6 +144,28 @@ impl FileSet {
         self.entries.len()
     }
 
+    /// Keeps of every file only what reporting reads once the checks have run (a fleet's parts
+    /// keep no more: [`crate::fleet`]): its path, text, kind and syntax errors. The syntax
+    /// trees go, and so do the original bytes where they are the text (valid UTF-8):
+    /// [`SourceFile::bytes`] is then empty, and nothing that fixes or re-checks may use the
+    /// files afterwards.
+    pub fn keep_text_only(&mut self) {
+        for e in &mut self.entries {
+            e.syntax = Syntax::Unparsed;
+            if e.source.invalid.is_empty() && e.source.bytes == e.source.text.as_bytes() {
+                e.source.bytes = Vec::new();
+            }
+        }
+        self.entries.shrink_to_fit();
+    }
+
+    /// Moves another run's files after these; returns what was added to their ids.
+    pub fn append(&mut self, other: FileSet) -> u32 {
+        let offset = self.entries.len() as u32;
+        self.entries.extend(other.entries);
+        offset
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

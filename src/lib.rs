@@ -12,7 +12,9 @@ pub mod diagnostic;
 pub mod discover;
 pub mod files;
 pub mod fix;
+pub mod fleet;
 pub mod formats;
+pub mod fscache;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod host;

@@ -85,6 +85,7 @@ pub fn lint(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Vec<Dia
 
 /// Lints every stack and sorts the findings out.
 pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcome {
+    let _dirs = crate::workspace::CanonicalScope::enter();
     let rules: Vec<&dyn Rule> = REGISTRY.iter().copied().filter(|r| selection.enabled(r.meta())).collect();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -155,12 +156,17 @@ pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcom
     if let Some(symptom) = selection.symptom {
         sort_by_likelihood(&mut out, symptom);
     }
+    sort_suppressed(files, &mut suppressed);
+    Outcome { diagnostics: out, suppressed }
+}
+
+/// Orders silenced findings by file path, then position.
+pub fn sort_suppressed(files: &FileSet, suppressed: &mut [Suppressed]) {
     suppressed.sort_by(|a, b| {
         let pa = &files.source(a.diagnostic.primary.span.file).display;
         let pb = &files.source(b.diagnostic.primary.span.file).display;
         pa.cmp(pb).then(a.diagnostic.primary.span.range.start.cmp(&b.diagnostic.primary.span.range.start))
     });
-    Outcome { diagnostics: out, suppressed }
 }
 
 /// Moves the findings `per-file-ignores` silences to `suppressed`.

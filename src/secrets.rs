@@ -6,8 +6,11 @@ use crate::source::TextRange;
 /// Keys whose values are secrets (odoo.conf `admin_passwd`, `db_password`, `smtp_password`,
 /// queue_job's `http_auth_password`, compose `POSTGRES_PASSWORD`, …).
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["passw", "secret", "token", "api_key", "apikey", "private_key"].iter().any(|s| k.contains(s))
+    // case-insensitive substring search without lowercasing a copy (asked for every key of
+    // every file read)
+    const PARTS: [&[u8]; 6] = [b"passw", b"secret", b"token", b"api_key", b"apikey", b"private_key"];
+    let k = key.as_bytes();
+    PARTS.iter().any(|p| k.windows(p.len()).any(|w| w.eq_ignore_ascii_case(p)))
 }
 
 /// The password parts of URLs with credentials (`scheme://user:PASSWORD@host`).
@@ -300,6 +303,32 @@ pub fn redact_diagnostic(d: &mut crate::diagnostic::Diagnostic, secrets: &[Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_keys_in_any_case() {
+        let lowered = |k: &str| {
+            let k = k.to_ascii_lowercase();
+            ["passw", "secret", "token", "api_key", "apikey", "private_key"].iter().any(|s| k.contains(s))
+        };
+        for key in [
+            "db_password",
+            "DB_PASSWORD",
+            "PassWord",
+            "client_secret",
+            "GITHUB_TOKEN",
+            "api_key",
+            "ApiKey",
+            "private_key_file",
+            "pass",
+            "tok",
+            "",
+            "pässwort",
+            "PASSWé",
+            "workers",
+        ] {
+            assert_eq!(is_secret_key(key), lowered(key), "{key}");
+        }
+    }
 
     #[test]
     fn finds_url_passwords() {

@@ -261,14 +261,10 @@ fn newline_of(b: &[u8]) -> &'static str {
 /// which Python's universal newlines also split on).
 fn line_starts(b: &[u8]) -> Vec<u32> {
     let mut starts = vec![0u32];
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\n' => starts.push(i as u32 + 1),
-            b'\r' if b.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
-            _ => {}
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+            starts.push(i as u32 + 1);
         }
-        i += 1;
     }
     starts
 }
@@ -309,7 +305,7 @@ fn placeholder_text(bytes: &[u8]) -> (String, Vec<u32>) {
 
 /// A path relative to the working directory when it lies under it, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    let cwd = crate::fscache::current_dir();
     let rel = cwd.as_ref().and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     match s.strip_prefix("./") {

@@ -72,17 +72,18 @@ impl crate::stack::postgres::Registry for Loader<'_> {
         &self.files
     }
     fn register(&mut self, path: &Path, bytes: &[u8]) -> FileId {
-        self.add(&Found { path: path.to_path_buf(), kind: FileKind::Postgresql, bytes: bytes.to_vec() })
+        self.take(&mut Found { path: path.to_path_buf(), kind: FileKind::Postgresql, bytes: bytes.to_vec() })
     }
 }
 
 impl Loader<'_> {
-    fn add(&mut self, found: &Found) -> FileId {
+    /// Adds a discovered file, taking its bytes (a file already read keeps its first id).
+    fn take(&mut self, found: &mut Found) -> FileId {
         let key = canonical(&found.path);
         if let Some(&id) = self.by_path.get(&key) {
             return id;
         }
-        let bytes = self.overlay.get(&key).cloned().unwrap_or_else(|| found.bytes.clone());
+        let bytes = self.overlay.get(&key).cloned().unwrap_or_else(|| std::mem::take(&mut found.bytes));
         let id = self.files.add(SourceFile::new(found.path.clone(), bytes), found.kind);
         self.by_path.insert(key, id);
         id
@@ -105,7 +106,7 @@ impl crate::stack::compose::Registry for Loader<'_> {
         &self.files
     }
     fn register(&mut self, path: &Path, bytes: Vec<u8>, kind: FileKind) -> FileId {
-        self.add(&Found { path: path.to_path_buf(), kind, bytes })
+        self.take(&mut Found { path: path.to_path_buf(), kind, bytes })
     }
     fn reparse(&mut self, id: FileId, kind: FileKind) {
         self.files.reparse_as(id, kind);
@@ -146,77 +147,222 @@ impl crate::formats::nginx::include::NginxLoader for Loader<'_> {
     }
 }
 
+/// The path with symlinks, `.` and `..` resolved (`realpath`); the path itself when that
+/// fails (it does not exist). Cheaper inside a [`CanonicalScope`] ([`crate::fscache`]).
 pub fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+    crate::fscache::canonical(p)
 }
+
+pub use crate::fscache::Scope as CanonicalScope;
 
 /// Builds the workspace for `inputs` under `config`.
 pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
-    let mut errors = Vec::new();
-    let mut loader = Loader { files: FileSet::new(), by_path: HashMap::new(), overlay: &inputs.overlay };
-    let mut groups: Vec<Group> = Vec::new();
+    load(inputs, config, plan(inputs, config)).workspace
+}
+
+/// What discovery found, before any file is parsed: the files in the order the run reads
+/// them, and the stacks they make. [`load`] turns it into a [`Workspace`]; a plan whose stacks
+/// share no file can be [`Plan::split`] and its parts loaded apart (in parallel, each part's
+/// trees dropped once it is checked: [`crate::fleet`]).
+#[derive(Debug, Default)]
+pub struct Plan<'c> {
+    found: Vec<Found>,
+    /// The files in the order they are read (indices into `found`, repeats allowed): file ids
+    /// follow it, as do the names of files read twice.
+    order: Vec<usize>,
+    /// Each stack's files as indices into `found`, its odoo-lint.toml section, its clues.
+    groups: Vec<(StackFiles, Option<&'c config::StackSection>, Vec<Clue>)>,
+    /// The files named on the command line (indices into `found`): one more stack.
+    named: Vec<usize>,
+    errors: Vec<DiscoverError>,
+}
+
+impl<'c> Plan<'c> {
+    /// How many stacks the plan makes at most (the files named on the command line make one).
+    pub fn stack_count(&self) -> usize {
+        self.groups.len() + usize::from(!self.named.is_empty())
+    }
+
+    /// Splits the plan into parts of about `stacks` stacks each, in order, when no discovered
+    /// file belongs to two stacks (a file outside every stack root joins every stack; a file
+    /// named on the command line may also be in a walked tree): otherwise the whole plan is
+    /// the one part. Files a part reads later (includes) may still meet: [`Loaded::keys`]
+    /// tells.
+    pub fn split(mut self, stacks: usize) -> Vec<Plan<'c>> {
+        let mut owners = vec![0u32; self.found.len()];
+        for (sf, _, _) in &self.groups {
+            for &i in &sf.files {
+                owners[i] += 1;
+            }
+        }
+        for &i in &self.named {
+            owners[i] += 1;
+        }
+        let shared = owners.iter().any(|&n| n > 1);
+        if shared || self.stack_count() <= stacks.max(1) {
+            return vec![self];
+        }
+        // where each file is first read: the parts keep the run's reading order
+        let mut first = vec![usize::MAX; self.found.len()];
+        for (pos, &i) in self.order.iter().enumerate() {
+            first[i] = first[i].min(pos);
+        }
+        let mut found: Vec<Option<Found>> = std::mem::take(&mut self.found).into_iter().map(Some).collect();
+        let errors = std::mem::take(&mut self.errors);
+        let mut parts: Vec<Plan<'c>> = Vec::new();
+        let mut groups = std::mem::take(&mut self.groups).into_iter().peekable();
+        while groups.peek().is_some() {
+            let mut part = Plan::default();
+            let mut taken: Vec<(usize, usize)> = Vec::new(); // (first read, old index)
+            for (mut sf, section, clues) in groups.by_ref().take(stacks.max(1)) {
+                for i in &mut sf.files {
+                    taken.push((first[*i], *i));
+                }
+                part.groups.push((sf, section, clues));
+            }
+            taken.sort_unstable();
+            let mut renumber: HashMap<usize, usize> = HashMap::new();
+            for (_, old) in taken {
+                if let Some(f) = found[old].take() {
+                    renumber.insert(old, part.found.len());
+                    part.order.push(part.found.len());
+                    part.found.push(f);
+                }
+            }
+            for (sf, _, _) in &mut part.groups {
+                for i in &mut sf.files {
+                    *i = renumber[i];
+                }
+            }
+            parts.push(part);
+        }
+        if !self.named.is_empty() {
+            let mut part = Plan::default();
+            for &i in &self.named {
+                if let Some(f) = found[i].take() {
+                    part.order.push(part.found.len());
+                    part.named.push(part.found.len());
+                    part.found.push(f);
+                }
+            }
+            parts.push(part);
+        }
+        if let Some(p) = parts.first_mut() {
+            p.errors = errors;
+        }
+        parts
+    }
+}
+
+/// Finds the files `inputs` names, reads them and groups them into stacks (nothing parsed yet).
+pub fn plan<'c>(inputs: &Inputs, config: &'c Config) -> Plan<'c> {
+    let _dirs = CanonicalScope::enter();
+    let mut plan = Plan::default();
+    fn read(plan: &mut Plan, found: Found) -> usize {
+        plan.order.push(plan.found.len());
+        plan.found.push(found);
+        plan.found.len() - 1
+    }
 
     // Stacks named in odoo-lint.toml claim their files first.
     let base = config.base_dir();
     let mut claimed: Vec<PathBuf> = Vec::new();
     for section in &config.file.stack {
-        let mut ids = Vec::new();
+        let mut files = Vec::new();
         for pattern in section.files.iter().chain(&section.compose) {
             for path in expand(&base, pattern) {
                 match discover::read_named(&path, forced_kind(inputs, &path)) {
                     Ok(found) => {
                         claimed.push(canonical(&found.path));
-                        ids.push(loader.add(&found));
+                        files.push(read(&mut plan, found));
                     }
-                    Err(e) => errors.push(e),
+                    Err(e) => plan.errors.push(e),
                 }
             }
         }
-        let sf = StackFiles { name: section.name.clone(), root: Some(base.clone()), files: Vec::new() };
-        groups.push((sf, ids, Some(section), Vec::new()));
+        let sf = StackFiles { name: section.name.clone(), root: Some(base.clone()), files };
+        plan.groups.push((sf, Some(section), Vec::new()));
     }
 
-    let mut named_files: Vec<FileId> = Vec::new();
     for path in &inputs.paths {
         if path.is_dir() {
             let mut clues = Vec::new();
-            let found: Vec<Found> = discover::walk(path, &mut errors, &mut clues)
+            let found: Vec<Found> = discover::walk(path, &mut plan.errors, &mut clues)
                 .into_iter()
-                .filter(|f| !claimed.contains(&canonical(&f.path)))
+                .filter(|f| claimed.is_empty() || !claimed.contains(&canonical(&f.path)))
                 .filter(|f| !is_excluded(config, &f.path))
                 .collect();
             clues.retain(|c| !is_excluded(config, &c.path));
             let label = crate::source::display_path(path);
             let stacks = discover::group(path, &found, if label.is_empty() { "." } else { &label });
-            let roots: Vec<Option<PathBuf>> = stacks.iter().map(|s| s.root.clone()).collect();
-            for sf in stacks {
-                let ids = sf.files.iter().map(|&i| loader.add(&found[i])).collect();
-                // A clue belongs to the stack whose root holds it; one no root holds, to all.
-                let mine: Vec<Clue> = clues
-                    .iter()
-                    .filter(|c| {
-                        let holder =
-                            roots.iter().flatten().filter(|r| c.path.starts_with(r)).max_by_key(|r| r.components().count());
-                        match (holder, &sf.root) {
-                            (Some(h), Some(root)) => h == root,
-                            (None, _) => true,
-                            _ => false,
-                        }
-                    })
-                    .cloned()
-                    .collect();
-                groups.push((sf, ids, None, mine));
+            // A clue belongs to the stack whose root holds it (the deepest); one no root holds, to all.
+            let roots: std::collections::HashSet<&Path> = stacks.iter().filter_map(|s| s.root.as_deref()).collect();
+            let mut held: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            let mut unheld: Vec<usize> = Vec::new();
+            for (i, c) in clues.iter().enumerate() {
+                match c.path.ancestors().find(|a| roots.contains(a)) {
+                    Some(root) => held.entry(root.to_path_buf()).or_default().push(i),
+                    None => unheld.push(i),
+                }
+            }
+            let offset = plan.found.len();
+            plan.found.extend(found);
+            for mut sf in stacks {
+                for i in &mut sf.files {
+                    *i += offset;
+                    plan.order.push(*i);
+                }
+                let mut mine: Vec<usize> = sf.root.as_ref().and_then(|r| held.get(r)).cloned().unwrap_or_default();
+                mine.extend(&unheld);
+                mine.sort_unstable();
+                let mine: Vec<Clue> = mine.into_iter().map(|i| clues[i].clone()).collect();
+                plan.groups.push((sf, None, mine));
             }
         } else {
             match discover::read_named(path, forced_kind(inputs, path)) {
                 Ok(found) => {
-                    let id = loader.add(&found);
-                    if !named_files.contains(&id) {
-                        named_files.push(id);
-                    }
+                    let i = read(&mut plan, found);
+                    plan.named.push(i);
                 }
-                Err(e) => errors.push(e),
+                Err(e) => plan.errors.push(e),
             }
+        }
+    }
+    plan
+}
+
+/// A loaded [`Plan`]: the workspace, and what tells whether parts loaded apart may be merged.
+pub struct Loaded {
+    pub workspace: Workspace,
+    /// Every file read, by canonical path (stock files by their name): two parts that read
+    /// the same file must be loaded together.
+    pub keys: Vec<PathBuf>,
+    /// Whether this machine's CPUs and memory were read (`--system`, or a file under /etc):
+    /// they count for every stack of the run, so parts must agree.
+    pub live: bool,
+}
+
+/// Reads and parses the files of a [`Plan`] and builds its stacks.
+pub fn load(inputs: &Inputs, config: &Config, plan: Plan) -> Loaded {
+    let _dirs = CanonicalScope::enter();
+    let Plan { mut found, order, groups: planned, named, errors } = plan;
+    let mut loader = Loader { files: FileSet::new(), by_path: HashMap::new(), overlay: &inputs.overlay };
+    let mut ids: Vec<Option<FileId>> = vec![None; found.len()];
+    for i in order {
+        let id = loader.take(&mut found[i]);
+        ids[i].get_or_insert(id);
+    }
+    drop(found);
+    let id_of = |i: usize| ids[i].unwrap_or(FileId(0));
+    let mut groups: Vec<Group> = Vec::new();
+    for (sf, section, clues) in planned {
+        let files = sf.files.iter().map(|&i| id_of(i)).collect();
+        groups.push((StackFiles { files: Vec::new(), ..sf }, files, section, clues));
+    }
+    let mut named_files: Vec<FileId> = Vec::new();
+    for id in named.into_iter().map(id_of) {
+        if !named_files.contains(&id) {
+            named_files.push(id);
         }
     }
     if !named_files.is_empty() {
@@ -293,6 +439,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         crate::stack::compose::attach_postgres(&mut loader, compose, &mut postgres);
         os_models.push((system, postgres));
     }
+    let keys: Vec<PathBuf> = loader.by_path.into_keys().collect();
     let files = loader.files;
     let live = inputs.system || files.ids().any(|id| files.source(id).path.starts_with("/etc"));
     let detected = if live { host::detect() } else { HostFacts::default() };
@@ -356,7 +503,7 @@ pub fn build(inputs: &Inputs, config: &Config) -> Workspace {
         let wanted: Vec<PathBuf> = changed.iter().map(|p| canonical(p)).collect();
         stacks.retain(|s| s.files.iter().any(|&id| wanted.contains(&canonical(&files.source(id).path))));
     }
-    Workspace { files, stacks, errors }
+    Loaded { workspace: Workspace { files, stacks, errors }, keys, live }
 }
 
 fn forced_kind(inputs: &Inputs, path: &Path) -> Option<FileKind> {

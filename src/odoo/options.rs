@@ -634,8 +634,7 @@ pub fn closest(name: &str, major: u8) -> Option<&'static str> {
     OPTIONS
         .iter()
         .filter(readable)
-        .map(|o| (crate::suggest::distance(&underscored, o.key), o.key))
-        .filter(|&(d, _)| d <= budget)
+        .filter_map(|o| crate::suggest::distance_at_most(&underscored, o.key, budget).map(|d| (d, o.key)))
         .min()
         .map(|(_, key)| key)
 }

@@ -43,9 +43,15 @@ pub fn escape(s: &str, attribute: bool) -> String {
 pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
     let mut ids: Vec<_> = files.ids().collect();
     ids.sort_by(|a, b| files.source(*a).display.cmp(&files.source(*b).display));
+    // each file's findings, in order (looked up per file: a fleet has tens of thousands of both)
+    let mut by_file: Vec<Vec<&Diagnostic>> = vec![Vec::new(); files.len()];
+    for d in diags {
+        if let Some(list) = by_file.get_mut(d.primary.span.file.0 as usize) {
+            list.push(d);
+        }
+    }
     let total_failures = diags.len();
-    let total_tests: usize =
-        ids.iter().map(|&id| diags.iter().filter(|d| d.primary.span.file == id).count().max(1)).sum::<usize>();
+    let total_tests: usize = ids.iter().map(|&id| by_file[id.0 as usize].len().max(1)).sum::<usize>();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -54,7 +60,7 @@ pub fn render(files: &FileSet, diags: &[Diagnostic]) -> String {
     for id in ids {
         let src = files.source(id);
         let path = escape(&src.display, true);
-        let mine: Vec<&Diagnostic> = diags.iter().filter(|d| d.primary.span.file == id).collect();
+        let mine = std::mem::take(&mut by_file[id.0 as usize]);
         let _ = writeln!(
             out,
             "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\">",

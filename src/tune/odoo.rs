@@ -365,6 +365,14 @@ pub fn plan_processes(p: &mut Planner) {
         ..Default::default()
     };
     if prefork && let Some(q) = queue {
+        if p.odoo.http < 2 {
+            // the host holds fewer: more workers would overcommit its memory (OL202)
+            p.note(
+                Severity::Warning,
+                Some("OL604"),
+                format!("queue_job asks for at least 2 HTTP workers and this host holds {}: add memory or CPUs", p.odoo.http),
+            );
+        }
         plan_channels(p, q);
     }
     plan_pools(p);
@@ -417,14 +425,39 @@ fn plan_channels(p: &mut Planner, capacity: u64) {
             format!("Odoo gets {http} HTTP worker: queue_job's jobs can take it; add CPUs or memory"),
         );
     }
-    let written = with_root_capacity(&channels, target);
+    let written = crate::rules::modules::with_root_capacity(&channels, target);
+    // `ODOO_QUEUE_JOB_CHANNELS` of the Odoo container wins over odoo.conf: it is changed there
+    let in_compose = p.stack.compose.iter().enumerate().find_map(|(pi, m)| {
+        let (i, ..) = m.odoo_service()?;
+        m.ids.contains(&Some(span.file)).then_some((pi, i, m))
+    });
+    let (key, place, location, origin, writable) = match in_compose {
+        Some((project, service, m)) => {
+            const KEY: &str = "environment.ODOO_QUEUE_JOB_CHANNELS";
+            let writable = m.set_edit(service, KEY, &written).map(|_| ());
+            (
+                KEY,
+                Place::Compose { project, service },
+                m.describe_service(service),
+                "set in the container's environment",
+                writable,
+            )
+        }
+        None => (
+            "channels",
+            Place::Odoo { section: "queue_job" },
+            format!("{} [queue_job]", p.display(span.file)),
+            "set in odoo.conf",
+            Ok(()),
+        ),
+    };
     let draft = Draft {
-        key: "channels",
-        place: Place::Odoo { section: "queue_job" },
-        location: format!("{} [queue_job]", p.display(span.file)),
+        key,
+        place,
+        location,
         current: Current {
             value: Some(Value { written: channels.clone(), ..Value::count(capacity as i64) }),
-            origin: "set in odoo.conf".into(),
+            origin: origin.into(),
         },
         target: Value { written, ..Value::count(target as i64) },
         goal: Goal::Near,
@@ -433,30 +466,9 @@ fn plan_channels(p: &mut Planner, capacity: u64) {
             "root capacity min({capacity}, {http} workers − 1) = {target}: jobs run inside HTTP workers and must leave one to the users"
         ),
         inputs: vec![Input::new("HTTP workers", http, "planned above")],
-        writable: Ok(()),
+        writable,
     };
     p.push(draft);
-}
-
-/// `channels` with the root channel's capacity replaced (`root:4,mail:2` → `root:2,mail:2`).
-pub fn with_root_capacity(channels: &str, capacity: u64) -> String {
-    channels
-        .split(',')
-        .map(|part| {
-            let mut fields: Vec<&str> = part.split(':').collect();
-            if fields.first().map(|f| f.trim()) == Some("root") {
-                let lead = &part[..part.len() - part.trim_start().len()];
-                let cap = capacity.to_string();
-                if fields.len() >= 2 {
-                    fields[1] = &cap;
-                    return format!("{lead}{}", fields.iter().map(|f| f.trim()).collect::<Vec<_>>().join(":"));
-                }
-                return format!("{lead}root:{cap}");
-            }
-            part.to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// `db_maxconn` (and `db_maxconn_gevent` when set): pools that fit PostgreSQL's
@@ -755,9 +767,9 @@ mod tests {
 
     #[test]
     fn channels_keep_their_shape() {
-        assert_eq!(with_root_capacity("root:4", 2), "root:2");
-        assert_eq!(with_root_capacity("root:4,mail:2", 3), "root:3,mail:2");
-        assert_eq!(with_root_capacity("mail:2, root : 4 : sequential", 1), "mail:2, root:1:sequential");
-        assert_eq!(with_root_capacity("root", 2), "root:2");
+        assert_eq!(crate::rules::modules::with_root_capacity("root:4", 2), "root:2");
+        assert_eq!(crate::rules::modules::with_root_capacity("root:4,mail:2", 3), "root:3,mail:2");
+        assert_eq!(crate::rules::modules::with_root_capacity("mail:2, root : 4 : sequential", 1), "mail:2, root:1:sequential");
+        assert_eq!(crate::rules::modules::with_root_capacity("root", 2), "root:2");
     }
 }

@@ -234,7 +234,9 @@ fn compose(p: &mut Planner) {
             let (amount, written, origin) = match soft {
                 Some(v) if v < 0 => (f64::MAX, "unlimited".to_string(), "set in the service".to_string()),
                 Some(v) => (v as f64, v.to_string(), "set in the service".to_string()),
-                None => (1024.0, "1024".to_string(), "not set: the container runtime's (containerd 2.0 and later)".to_string()),
+                None => {
+                    (1024.0, "1024".to_string(), "not set: the container runtime's under containerd 2.0 and later".to_string())
+                }
             };
             let writable = super::write::compose_edits(m, i, "ulimits.nofile", &NOFILE_TARGET.to_string()).map(|_| ());
             p.push(Draft {
@@ -260,7 +262,7 @@ fn compose(p: &mut Planner) {
             let target = real + STOP_MARGIN;
             let (now, origin) = match &s.stop_grace_period {
                 Some(g) => (g.value.0.div_ceil(1000), "set in the service".to_string()),
-                None => (10, "not set: 10 s (compose default)".to_string()),
+                None => (10, "not set: compose's default".to_string()),
             };
             let value = format!("{target}s");
             let writable = m.set_edit(i, "stop_grace_period", &value).map(|_| ());

@@ -226,7 +226,12 @@ pub fn render(b: &Budget, color: bool) -> String {
     }
     if let Some((host, segs)) = &b.postgres_outside {
         let pg: u64 = segs.iter().fold(0u64, |a, s| a.saturating_add(s.bytes));
-        let _ = writeln!(out, "   PostgreSQL, outside the Odoo unit's limit, in the {} it leaves: {}", Bytes(*host), Bytes(pg));
+        let _ = writeln!(
+            out,
+            "   PostgreSQL, outside the limit of Odoo's unit or container, in the {} it leaves: {}",
+            Bytes(*host),
+            Bytes(pg)
+        );
         for s in segs {
             let _ = writeln!(out, "   {} {:<26} {:>10}  {}", s.glyph, s.label, Bytes(s.bytes).to_string(), s.detail);
         }

@@ -176,7 +176,7 @@ pub fn plan_memory(p: &mut Planner) {
         p.note(
             Severity::Info,
             None,
-            "PostgreSQL's memory is not planned: only the Odoo unit's own memory limit is known, not the host's (give --memory)",
+            "PostgreSQL's memory is not planned: only the memory limit of Odoo's own unit or container is known, not the host's (give --memory)",
         );
         return;
     };

@@ -55,8 +55,11 @@ pub fn stack_text(plan: &StackPlan, color: bool) -> String {
             super::plan::Place::Limits { .. } => 4,
             super::plan::Place::Compose { .. } => 5,
         };
+        // a location's rank is its first item's: a compose service that gets Odoo options and
+        // `ulimits` shows once
+        let rank_of = |l: &str| changes.iter().filter(|i| i.location == l).map(|i| rank(i)).min().unwrap_or(0);
         let mut ordered: Vec<&&Item> = changes.iter().collect();
-        ordered.sort_by_key(|i| (rank(i), locations.iter().position(|l| *l == i.location)));
+        ordered.sort_by_key(|i| (rank_of(&i.location), locations.iter().position(|l| *l == i.location), rank(i)));
         let mut last_location = "";
         for item in ordered {
             if item.location != last_location {

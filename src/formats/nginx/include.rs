@@ -148,12 +148,12 @@ pub fn inferred_prefix(root: &Path) -> Option<PathBuf> {
     if root.file_name().is_some_and(|n| n == "nginx.conf") {
         return Some(start.to_path_buf());
     }
-    if let Some(d) = ancestors.iter().find(|d| d.join("nginx.conf").is_file()) {
+    if let Some(d) = ancestors.iter().find(|d| crate::fscache::is_file(&d.join("nginx.conf"))) {
         return Some(d.to_path_buf());
     }
     ancestors
         .iter()
-        .find(|d| ["conf.d", "sites-enabled", "sites-available", "snippets"].iter().any(|s| d.join(s).is_dir()))
+        .find(|d| ["conf.d", "sites-enabled", "sites-available", "snippets"].iter().any(|s| crate::fscache::is_dir(&d.join(s))))
         .map(|d| d.to_path_buf())
 }
 

@@ -547,9 +547,30 @@ impl NginxModel {
         out
     }
 
-    /// The header the proxy sends as `name` from `scope` (case-insensitive), if sent.
+    /// The header the proxy sends as `name` from `scope` (case-insensitive), if sent: the
+    /// first of [`NginxModel::proxy_headers`] by that name that is sent, found without
+    /// building the whole list (rules ask for one header at a time, for every location).
     pub fn proxy_header(&self, scope: Option<NodeId>, name: &str) -> Option<ProxyHeader> {
-        self.proxy_headers(scope).into_iter().find(|h| h.name.eq_ignore_ascii_case(name) && h.is_sent())
+        let mut set = false;
+        for n in self.effective_list(scope, "proxy_set_header").nodes {
+            if let [h, value] = self.node(n).args.as_slice()
+                && h.eq_ignore_ascii_case(name)
+            {
+                set = true;
+                let header = ProxyHeader { name: h.clone(), value: value.clone(), source: Source::Set(n) };
+                if header.is_sent() {
+                    return Some(header);
+                }
+            }
+        }
+        if set {
+            return None; // a header set in the list replaces the default of that name
+        }
+        DEFAULT_PROXY_HEADERS
+            .iter()
+            .filter(|(h, _)| h.eq_ignore_ascii_case(name))
+            .map(|(h, value)| ProxyHeader { name: h.to_string(), value: value.to_string(), source: Source::Default })
+            .find(ProxyHeader::is_sent)
     }
 
     /// The `proxy_pass` written directly in `scope` (a location, an `if` in one, or a

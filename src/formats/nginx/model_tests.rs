@@ -274,3 +274,47 @@ fn include_bombs_are_bounded() {
     assert!(m.nodes().count() <= MAX_NODES);
     assert!(m.problems.iter().any(|p| matches!(p, ModelProblem::TooLarge { .. })));
 }
+
+/// `proxy_header` finds what `proxy_headers` lists: the first sent header of that name, a set
+/// header (sent or emptied) hiding the default of its name, in any case.
+#[test]
+fn one_proxy_header_is_the_first_of_the_list() {
+    let text = r#"
+http {
+    proxy_set_header Host $host;
+    proxy_set_header host $http_host;
+    proxy_set_header Connection "";
+    proxy_set_header X-Real-IP $remote_addr;
+    server {
+        location / { proxy_pass http://a; }
+        location /a { proxy_set_header TE trailers; proxy_set_header X-A ""; proxy_set_header X-A second; proxy_pass http://a; }
+        location /b { proxy_set_header keep-alive ""; proxy_pass http://a; }
+    }
+}
+"#;
+    let m = model(text);
+    let names = [
+        "Host",
+        "host",
+        "HOST",
+        "Connection",
+        "connection",
+        "X-Real-IP",
+        "TE",
+        "te",
+        "Keep-Alive",
+        "X-A",
+        "x-a",
+        "Content-Length",
+        "Transfer-Encoding",
+        "nothing",
+    ];
+    let mut scopes: Vec<Option<NodeId>> = vec![None];
+    scopes.extend(m.locations.iter().map(|l| Some(l.node)));
+    for scope in scopes {
+        for name in names {
+            let listed = m.proxy_headers(scope).into_iter().find(|h| h.name.eq_ignore_ascii_case(name) && h.is_sent());
+            assert_eq!(m.proxy_header(scope, name), listed, "{scope:?} {name}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ pub mod fs;
 pub mod include;
 pub mod params;
 pub mod resolve;
+mod scan;
 pub mod syntax;
 pub mod value;
 
@@ -29,5 +30,7 @@ pub use resolve::{AutoConf, ConfFile, Effective, FileRole, Origin, ParamView, Pg
 pub use syntax::{CommentedSetting, Line, LineKind, Name, PgConf, Setting, Token, TokenKind, Value};
 pub use value::{TypedValue, ValueError, ValueErrorKind};
 
+#[cfg(test)]
+mod syntax_tests;
 #[cfg(test)]
 mod tests;

@@ -8,17 +8,16 @@
 
 use std::borrow::Cow;
 
-use pest::Parser;
-use pest::iterators::Pair;
-use pest_derive::Parser;
-
 use super::params;
+use super::scan::{self, Scan};
 use crate::formats::SyntaxError;
 use crate::source::{PLACEHOLDER, SourceFile, TextRange};
 
-#[derive(Parser)]
-#[grammar = "grammar/postgresql.pest"]
-struct ConfParser;
+/// The pest grammar, `grammar/postgresql.pest`: the readable definition the hand-written
+/// reader ([`super::scan`]) is held to (syntax_tests.rs).
+#[cfg(test)]
+#[path = "syntax_pest.rs"]
+pub(super) mod pest_reference;
 
 /// PostgreSQL gives up on a file after this many syntax errors (guc-file.l).
 const MAX_SYNTAX_ERRORS: usize = 100;
@@ -150,7 +149,7 @@ pub struct Line {
 }
 
 /// One postgresql.conf file, losslessly.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PgConf {
     pub lines: Vec<Line>,
     /// Syntax errors, in PostgreSQL's words, in file order. Any of them makes PostgreSQL refuse
@@ -164,18 +163,23 @@ impl PgConf {
     /// Parses a file. Never fails: what PostgreSQL would reject is in [`PgConf::errors`].
     pub fn parse(source: &SourceFile) -> PgConf {
         let text = lex_text(source);
-        let mut conf = match ConfParser::parse(Rule::file, &text) {
-            Ok(mut pairs) => {
-                let mut b = Builder { source, text: &text, lines: Vec::new() };
-                if let Some(file) = pairs.next() {
-                    b.file(file);
-                }
-                PgConf { lines: b.lines, errors: Vec::new(), read_lines: 0 }
+        let scan = Scan::new(&text);
+        let bytes = text.as_bytes();
+        let mut lines = Vec::new();
+        let mut tokens = Vec::new();
+        let mut start = 0;
+        // file = { SOI ~ (line ~ newline)* ~ (!EOI ~ line)? ~ EOI }
+        while start < bytes.len() {
+            let number = lines.len() as u32 + 1;
+            let mut line = read_line(source, &text, &scan, start, number, &mut tokens);
+            let end = line.range.end as usize;
+            if bytes.get(end) == Some(&b'\n') {
+                line.newline = Some(TextRange::new(end, end + 1));
             }
-            // The grammar accepts every input; this is a safety net, not a code path.
-            Err(e) => fallback(source, &e.to_string()),
-        };
-        conf.read_lines = conf.lines.len();
+            lines.push(line);
+            start = end + 1;
+        }
+        let mut conf = PgConf { read_lines: lines.len(), lines, errors: Vec::new() };
         conf.find_errors(source);
         conf
     }
@@ -309,15 +313,7 @@ fn line_error(source: &SourceFile, file: &str, line: &Line, at_eof: bool) -> Syn
 
 /// Whether `value` written bare is one value token that PostgreSQL reads back as `value`.
 pub(super) fn is_bare_value(value: &str) -> bool {
-    if value.bytes().any(|b| b == PLACEHOLDER) {
-        return false;
-    }
-    match ConfParser::parse(Rule::value, value).map(|mut p| p.next()) {
-        Ok(Some(pair)) => {
-            pair.as_span().end() == value.len() && pair.into_inner().next().is_some_and(|t| t.as_rule() != Rule::string)
-        }
-        _ => false,
-    }
+    !value.bytes().any(|b| b == PLACEHOLDER) && scan::whole_value(value).is_some_and(|k| k != TokenKind::String)
 }
 
 /// The text the grammar reads: [`SourceFile::text`], where invalid bytes are U+001A (letters to
@@ -334,215 +330,114 @@ fn lex_text(source: &SourceFile) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(mapped).unwrap_or_else(|_| source.text.clone()))
 }
 
-/// One error token per line, should the grammar ever refuse an input.
-fn fallback(source: &SourceFile, why: &str) -> PgConf {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let text = source.text.as_bytes();
-    let mut number = 1;
-    while start <= text.len() {
-        let end = text[start..].iter().position(|&b| b == b'\n').map(|p| start + p);
-        let content_end = end.unwrap_or(text.len());
-        if end.is_none() && content_end == start {
-            break;
+/// One line from `start` (at the start of a line): `line = { ws? ~ (setting ~ ws? ~ &line_end |
+/// junk)? ~ comment? }`. `tokens` is scratch space, left empty.
+fn read_line(
+    source: &SourceFile,
+    text: &str,
+    scan: &Scan,
+    start: usize,
+    number: u32,
+    tokens: &mut Vec<(TokenKind, TextRange)>,
+) -> Line {
+    tokens.clear();
+    let mut i = start;
+    if let Some(e) = scan.ws(i) {
+        tokens.push((TokenKind::Whitespace, TextRange::new(i, e)));
+        i = e;
+    }
+    let mut kind = LineKind::Blank;
+    let mut setting = None;
+    let first = tokens.len();
+    if let Some(e) = scan::setting(scan, i, tokens) {
+        setting = Some(first);
+        i = e;
+    } else if !scan.line_end(i) {
+        kind = LineKind::Invalid;
+        i = scan.junk(i, tokens);
+    }
+    if let Some(e) = scan.comment(i) {
+        if matches!(kind, LineKind::Blank) && setting.is_none() {
+            kind = comment_line(source, text, TextRange::new(i, e));
         }
-        let range = TextRange::new(start, content_end);
-        let tokens = if range.is_empty() { Vec::new() } else { vec![Token { kind: TokenKind::Error, range }] };
-        lines.push(Line {
-            number,
-            range,
-            newline: end.map(|e| TextRange::new(e, e + 1)),
-            tokens,
-            kind: if range.is_empty() { LineKind::Blank } else { LineKind::Invalid },
-        });
-        number += 1;
-        match end {
-            Some(e) => start = e + 1,
-            None => break,
+        tokens.push((TokenKind::Comment, TextRange::new(i, e)));
+        i = e;
+    }
+    // The rules above always reach the end of the line; should they not, the rest is an
+    // error token, so that the line still prints back.
+    let end = memchr::memchr(b'\n', &text.as_bytes()[i..]).map_or(text.len(), |p| i + p);
+    if i < end {
+        tokens.push((TokenKind::Error, TextRange::new(i, end)));
+        kind = LineKind::Invalid;
+        setting = None;
+    }
+    let range = TextRange::new(start, end);
+    let content = trim_cr(text, range);
+    if let Some(first) = setting {
+        // name, then `=` if any, then the value: the first and last tokens that are not blanks
+        let significant: Vec<(TokenKind, TextRange)> =
+            tokens[first..].iter().copied().filter(|(k, _)| *k != TokenKind::Whitespace && *k != TokenKind::Comment).collect();
+        if let (Some(&(_, name)), Some(&(value_kind, value))) = (significant.first(), significant.last()) {
+            let equals = significant.iter().find(|(k, _)| *k == TokenKind::Equals).map(|(_, r)| *r);
+            let comment = tokens.iter().rev().find(|(k, _)| *k == TokenKind::Comment).map(|(_, r)| *r);
+            kind = LineKind::Setting(Setting {
+                name: name_at(source, name),
+                equals,
+                value: value_at(source, value_kind, value),
+                comment,
+                line: number,
+                line_range: content,
+            });
         }
     }
-    let mut conf = PgConf { lines, errors: Vec::new(), read_lines: 0 };
-    conf.errors.push(SyntaxError::new(TextRange::empty(0), format!("could not tokenise the file: {why}")));
-    conf
+    if let LineKind::Commented(c) = &mut kind {
+        c.setting.line = number;
+        c.setting.line_range = content;
+    }
+    let tokens = tokens.iter().map(|&(kind, range)| Token { kind, range }).collect();
+    Line { number, range, newline: None, tokens, kind }
 }
 
-struct Builder<'a> {
-    source: &'a SourceFile,
-    text: &'a str,
-    lines: Vec<Line>,
+fn lossy(source: &SourceFile, range: TextRange) -> String {
+    String::from_utf8_lossy(&source.bytes[range.range()]).into_owned()
 }
 
-impl Builder<'_> {
-    fn file(&mut self, file: Pair<'_, Rule>) {
-        for pair in file.into_inner() {
-            match pair.as_rule() {
-                Rule::line => {
-                    let line = self.line(pair, self.lines.len() as u32 + 1);
-                    self.lines.push(line);
-                }
-                Rule::newline => {
-                    if let Some(last) = self.lines.last_mut() {
-                        last.newline = Some(range_of(&pair));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn line(&self, pair: Pair<'_, Rule>, number: u32) -> Line {
-        let range = range_of(&pair);
-        let mut tokens = Vec::new();
-        let mut kind = LineKind::Blank;
-        let mut setting = None;
-        for part in pair.into_inner() {
-            match part.as_rule() {
-                Rule::setting => setting = Some(self.setting(part, &mut tokens)),
-                Rule::junk => {
-                    kind = LineKind::Invalid;
-                    for t in part.into_inner() {
-                        tokens.push(token(&t));
-                    }
-                }
-                Rule::comment => {
-                    if matches!(kind, LineKind::Blank) && setting.is_none() {
-                        kind = self.comment_line(&part);
-                    }
-                    tokens.push(token(&part));
-                }
-                _ => tokens.push(token(&part)),
-            }
-        }
-        let content = trim_cr(self.text, range);
-        if let Some((name, equals, value)) = setting {
-            let comment = tokens.iter().rev().find(|t| t.kind == TokenKind::Comment).map(|t| t.range);
-            kind = LineKind::Setting(Setting { name, equals, value, comment, line: number, line_range: content });
-        }
-        if let LineKind::Commented(c) = &mut kind {
-            c.setting.line = number;
-            c.setting.line_range = content;
-        }
-        Line { number, range, newline: None, tokens, kind }
-    }
-
-    fn setting(&self, pair: Pair<'_, Rule>, tokens: &mut Vec<Token>) -> (Name, Option<TextRange>, Value) {
-        let mut name = None;
-        let mut equals = None;
-        let mut value = None;
-        for part in pair.into_inner() {
-            match part.as_rule() {
-                Rule::name => {
-                    let range = range_of(&part);
-                    if let Some(inner) = part.into_inner().next() {
-                        tokens.push(token(&inner));
-                    }
-                    let text = self.lossy(range);
-                    let key = params::canonical_key(&text);
-                    name = Some(Name { range, text, key });
-                }
-                Rule::value => {
-                    if let Some(inner) = part.into_inner().next() {
-                        let t = token(&inner);
-                        tokens.push(t);
-                        value = Some(self.value(t));
-                    }
-                }
-                Rule::equals => {
-                    equals = Some(range_of(&part));
-                    tokens.push(token(&part));
-                }
-                _ => tokens.push(token(&part)),
-            }
-        }
-        let empty = TextRange::default();
-        (
-            name.unwrap_or(Name { range: empty, text: String::new(), key: String::new() }),
-            equals,
-            value.unwrap_or(Value { range: empty, kind: TokenKind::Error, text: String::new() }),
-        )
-    }
-
-    fn value(&self, t: Token) -> Value {
-        let text = if t.kind == TokenKind::String {
-            String::from_utf8_lossy(&deescape(&self.source.bytes[t.range.range()])).into_owned()
-        } else {
-            self.lossy(t.range)
-        };
-        Value { range: t.range, kind: t.kind, text }
-    }
-
-    /// A comment line is a commented-out setting when the comment, read as a line, is one with
-    /// an explicit `=` (`#work_mem = 4MB`, `#  include_dir = 'conf.d'`).
-    fn comment_line(&self, comment: &Pair<'_, Rule>) -> LineKind {
-        let range = range_of(comment);
-        let Ok(mut pairs) = ConfParser::parse(Rule::commented, &self.text[range.range()]) else {
-            return LineKind::Comment;
-        };
-        let Some(pair) = pairs.next() else {
-            return LineKind::Comment;
-        };
-        let base = range.start;
-        let shift = |r: TextRange| TextRange { start: r.start + base, end: r.end + base };
-        // The `#` that opens the comment is the one that comments the setting out.
-        let hash = TextRange { start: base, end: base + 1 };
-        let mut name = None;
-        let mut equals = None;
-        let mut value = None;
-        let mut trailing = None;
-        for part in pair.into_inner() {
-            let r = shift(range_of(&part));
-            match part.as_rule() {
-                Rule::name => {
-                    let text = self.lossy(r);
-                    let key = params::canonical_key(&text);
-                    name = Some(Name { range: r, text, key });
-                }
-                Rule::equals => equals = Some(r),
-                Rule::value => {
-                    let kind = part.into_inner().next().map(|t| kind_of(t.as_rule())).unwrap_or(TokenKind::Error);
-                    value = Some(self.value(Token { kind, range: r }));
-                }
-                Rule::comment => trailing = Some(r),
-                _ => {}
-            }
-        }
-        match (name, equals, value) {
-            (Some(name), Some(eq), Some(value)) => LineKind::Commented(CommentedSetting {
-                hash,
-                setting: Setting { name, equals: Some(eq), value, comment: trailing, line: 0, line_range: TextRange::default() },
-            }),
-            _ => LineKind::Comment,
-        }
-    }
-
-    fn lossy(&self, range: TextRange) -> String {
-        String::from_utf8_lossy(&self.source.bytes[range.range()]).into_owned()
-    }
+fn name_at(source: &SourceFile, range: TextRange) -> Name {
+    let text = lossy(source, range);
+    let key = params::canonical_key(&text);
+    Name { range, text, key }
 }
 
-fn range_of(pair: &Pair<'_, Rule>) -> TextRange {
-    let s = pair.as_span();
-    TextRange::new(s.start(), s.end())
+fn value_at(source: &SourceFile, kind: TokenKind, range: TextRange) -> Value {
+    let text = if kind == TokenKind::String {
+        String::from_utf8_lossy(&deescape(&source.bytes[range.range()])).into_owned()
+    } else {
+        lossy(source, range)
+    };
+    Value { range, kind, text }
 }
 
-fn kind_of(rule: Rule) -> TokenKind {
-    match rule {
-        Rule::ws => TokenKind::Whitespace,
-        Rule::comment => TokenKind::Comment,
-        Rule::equals => TokenKind::Equals,
-        Rule::id => TokenKind::Identifier,
-        Rule::qualified_id => TokenKind::QualifiedIdentifier,
-        Rule::unquoted_string => TokenKind::UnquotedString,
-        Rule::integer => TokenKind::Integer,
-        Rule::real => TokenKind::Real,
-        Rule::string => TokenKind::String,
-        // error_char, lone_quote
-        _ => TokenKind::Error,
-    }
-}
-
-fn token(pair: &Pair<'_, Rule>) -> Token {
-    Token { kind: kind_of(pair.as_rule()), range: range_of(pair) }
+/// A comment line is a commented-out setting when the comment, read as a line, is one with
+/// an explicit `=` (`#work_mem = 4MB`, `#  include_dir = 'conf.d'`).
+fn comment_line(source: &SourceFile, text: &str, comment: TextRange) -> LineKind {
+    let Some(scan::Commented { name, equals, value: (kind, value), trailing }) = scan::commented(&text[comment.range()]) else {
+        return LineKind::Comment;
+    };
+    let base = comment.start;
+    let shift = |r: TextRange| TextRange { start: r.start + base, end: r.end + base };
+    // The `#` that opens the comment is the one that comments the setting out.
+    let hash = TextRange { start: base, end: base + 1 };
+    LineKind::Commented(CommentedSetting {
+        hash,
+        setting: Setting {
+            name: name_at(source, shift(name)),
+            equals: Some(shift(equals)),
+            value: value_at(source, kind, shift(value)),
+            comment: trailing.map(shift),
+            line: 0,
+            line_range: TextRange::default(),
+        },
+    })
 }
 
 /// The range without a final `\r` (the one of a `\r\n` line ending).

@@ -11,7 +11,7 @@ declare_rule! {
         severity: Warning,
         fix: None,
         symptoms: [RefusedStart],
-        summary: "an nginx `include`, PostgreSQL `include`/`include_dir`, or compose `env_file`/`extends` target is missing",
+        summary: "an nginx `include`, PostgreSQL `include`/`include_dir`, compose `env_file`/`extends` target, or the odoo.conf a container mounts, is missing",
     }
 }
 
@@ -31,6 +31,7 @@ impl Rule for IncludeNotFound {
 /// refuses the whole project when one is missing.
 fn compose(ctx: &mut Ctx) {
     use crate::formats::compose::loader::FileRole;
+    odoo_config_mount(ctx);
     for m in &ctx.stack.compose {
         for miss in &m.project.missing {
             if !miss.required {
@@ -53,6 +54,57 @@ fn compose(ctx: &mut Ctx) {
                 .diag(at, format!("{what} `{path}` is not there: `docker compose` refuses to start the project without it"))
                 .with_primary_label("not found")
                 .with_help(help);
+            ctx.push(d);
+        }
+    }
+}
+
+/// An Odoo container's configuration file bind-mounted from a relative host path that is not
+/// there. Docker creates a missing bind source (short syntax) as an empty directory, and
+/// Odoo's `RawConfigParser.read()` skips a path it cannot open: Odoo starts on its defaults
+/// without a word. (An absolute source may exist on the server and not here: not reported.)
+fn odoo_config_mount(ctx: &mut Ctx) {
+    use crate::stack::compose::{ConfigLink, Role};
+    for m in &ctx.stack.compose {
+        for (svc, model) in m.project.services.iter().zip(&m.services) {
+            let Role::Odoo(c) = &model.role else { continue };
+            let ConfigLink::Unknown { mount: Some(at) } = &c.config else { continue };
+            let Some(vol) = svc.volumes.iter().find(|v| m.span(&v.origin) == Some(*at)) else { continue };
+            let (Some(written), Some(resolved)) = (&vol.value.source, &vol.value.resolved_source) else { continue };
+            if vol.value.kind != "bind" || written.starts_with(['/', '~', '\\']) {
+                continue;
+            }
+            let target = vol.value.target.trim_end_matches('/');
+            let host = match c.config_path.strip_prefix(target).map(|r| r.trim_start_matches('/')) {
+                Some("") | None => resolved.clone(),
+                Some(rest) => resolved.join(rest),
+            };
+            if host.exists() {
+                continue;
+            }
+            let shown = crate::source::display_path(&host);
+            let (what, whence) = if host == *resolved {
+                (format!("`{written}`"), "Docker creates an empty directory in its place".to_string())
+            } else if resolved.exists() {
+                (format!("`{shown}`"), format!("`{written}` is mounted over `{target}` without it"))
+            } else {
+                (format!("`{shown}`"), format!("Docker creates `{written}` as an empty directory"))
+            };
+            let d = ctx
+                .diag(
+                    *at,
+                    format!(
+                        "service `{}` reads Odoo's configuration `{}` from {what}, which is not there: {whence}, and Odoo, unable to read the file, starts on its defaults without a word",
+                        svc.name, c.config_path
+                    ),
+                )
+                .with_primary_label("not found")
+                .with_help(
+                    "if the file exists on the server (kept out of the repository), give it to odoo-lint too so that Odoo's settings are checked; otherwise create it",
+                )
+                .with_note(
+                    "`-c` only checks that the path is readable, which a directory is, and configparser's `read()` skips what it cannot open (odoo/tools/config.py)",
+                );
             ctx.push(d);
         }
     }

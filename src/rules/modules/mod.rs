@@ -108,6 +108,27 @@ pub(crate) fn queue_job_setting(ctx: &Ctx, key: &str) -> Option<(String, Span)> 
     Some((e.value.clone(), Span::new(conf, range)))
 }
 
+/// `channels` with the root channel's capacity replaced (`root:4,mail:2` → `root:2,mail:2`).
+pub(crate) fn with_root_capacity(channels: &str, capacity: u64) -> String {
+    channels
+        .split(',')
+        .map(|part| {
+            let mut fields: Vec<&str> = part.split(':').collect();
+            if fields.first().map(|f| f.trim()) == Some("root") {
+                let lead = &part[..part.len() - part.trim_start().len()];
+                let cap = capacity.to_string();
+                if fields.len() >= 2 {
+                    fields[1] = &cap;
+                    return format!("{lead}{}", fields.iter().map(|f| f.trim()).collect::<Vec<_>>().join(":"));
+                }
+                return format!("{lead}root:{cap}");
+            }
+            part.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The capacity of queue_job's root channel in a channels string (`root:4,mail:2` → 4);
 /// queue_job's default is `root:1`.
 pub(crate) fn root_capacity(channels: &str) -> Option<u64> {

@@ -38,11 +38,25 @@ impl Rule for QueueJobChannelsExceedWorkers {
                 ),
             )
             .with_primary_label(format!("root capacity {capacity}"))
-            .with_help(format!("keep the root channel's capacity below `workers` (e.g. `channels = root:{}`), or add workers", workers.saturating_sub(1).max(1)))
+            .with_help(format!(
+                "keep the root channel's capacity below `workers` (e.g. {}), or add workers",
+                suggestion(ctx, &channels, span, workers.saturating_sub(1).max(1))
+            ))
             .with_note("queue_job's README (16.0+): \"the number of workers must be greater than the channel capacity\"");
         if let Some((wspan, _)) = odoo.place(ctx.files, "workers") {
             d = d.with_label(wspan, format!("{workers} HTTP workers"));
         }
         ctx.push(d);
+    }
+}
+
+/// The setting as it would read with the root capacity lowered, where it is written: the
+/// container's `ODOO_QUEUE_JOB_CHANNELS`, or `channels` in odoo.conf's `[queue_job]`.
+fn suggestion(ctx: &Ctx, channels: &str, span: crate::source::Span, capacity: u64) -> String {
+    let lowered = super::with_root_capacity(channels, capacity);
+    if ctx.stack.odoo.conf == Some(span.file) {
+        format!("`channels = {lowered}` under `[queue_job]`")
+    } else {
+        format!("`ODOO_QUEUE_JOB_CHANNELS: {lowered}`")
     }
 }
