@@ -555,7 +555,20 @@ fn fixes_are_idempotent_local_and_keep_line_endings_and_boms() {
                         if op.tag() == similar::DiffTag::Equal {
                             continue;
                         }
-                        let touched = f.codes.iter().any(|&(s, e, _)| s <= line && line <= e + 1);
+                        let edited = |l: usize| f.codes.iter().any(|&(s, e, _)| s <= l && l <= e + 1);
+                        // a run of identical lines can be aligned either way by the diff: a
+                        // change in the run counts as the edited line's
+                        let same_run = |step: isize| {
+                            let mut l = line as isize;
+                            while l >= 0 && (l as usize) < a.len() && a[l as usize] == a[line] {
+                                if edited(l as usize) {
+                                    return true;
+                                }
+                                l += step;
+                            }
+                            false
+                        };
+                        let touched = edited(line) || same_run(-1) || same_run(1);
                         prop_assert!(
                             touched,
                             "{}: line {} changed but no fix edited it (fixes: {:?})\nbefore: {:?}\nafter: {:?}",

@@ -96,7 +96,12 @@ pub fn insert_at_block_end(tree: &SyntaxTree, src: &SourceFile, block: Option<Di
     // the end of the last token before the `}` that is not whitespace
     let tokens = tree.tokens();
     let idx = tokens.partition_point(|t| (t.range.start as usize) < limit);
-    let offset = tokens[..idx].iter().rev().find(|t| t.kind != TokenKind::Whitespace).map(|t| t.range.end as usize).unwrap_or(0);
+    let offset = tokens[..idx]
+        .iter()
+        .rev()
+        .find(|t| t.kind != TokenKind::Whitespace)
+        .map(|t| before_cr(src, t.range.end as usize))
+        .unwrap_or(0);
     let before = if offset == 0 && block.is_none() { String::new() } else { format!("{nl}{indent}") };
     match close_start {
         // `}` on the same line as the last token: put it on a line of its own
@@ -108,6 +113,16 @@ pub fn insert_at_block_end(tree: &SyntaxTree, src: &SourceFile, block: Option<Di
     }
 }
 
+/// `end`, or the offset of the CR just before it: a comment runs to the LF, so in a CRLF file
+/// its range holds the CR, and an insertion after it would split the line break.
+fn before_cr(src: &SourceFile, end: usize) -> usize {
+    if end > 0 && src.text.as_bytes().get(end - 1) == Some(&b'\r') && src.text.as_bytes().get(end) == Some(&b'\n') {
+        end - 1
+    } else {
+        end
+    }
+}
+
 /// How to add a directive right after another one (after its comment on the same line, if
 /// any), at the same indentation.
 pub fn insert_after(tree: &SyntaxTree, src: &SourceFile, id: DirectiveId) -> Insertion {
@@ -116,7 +131,7 @@ pub fn insert_after(tree: &SyntaxTree, src: &SourceFile, id: DirectiveId) -> Ins
     if !matches!(d.end, DirectiveEnd::Block(_))
         && let Some(c) = tree.trailing_comment(id, &src.text)
     {
-        end = tree.comment(c).range.end as usize;
+        end = before_cr(src, tree.comment(c).range.end as usize);
     }
     let indent = indent_of_line(src, d.range.start as usize);
     Insertion { range: TextRange::empty(end), before: format!("{}{indent}", src.newline()), after: String::new() }
@@ -191,6 +206,21 @@ mod tests {
         assert_eq!(apply(text, &top, "y 2;"), "location / {\n    proxy_pass http://a; # backend\n}\ny 2;");
         let empty = SourceFile::from_text("x", "");
         assert_eq!(insert_at_block_end(&parse(""), &empty, None).unwrap().text("a;"), "a;");
+    }
+
+    #[test]
+    fn after_a_trailing_comment_in_a_crlf_file() {
+        // found by proptest: the comment's range holds the CR, the insertion split the CRLF
+        let text = "location / {\r\n    proxy_pass http://a; # backend\r\n}\r\n# last\r\n";
+        let src = SourceFile::from_text("x", text);
+        let t = parse(text);
+        let pp = find(&t, text, "proxy_pass");
+        assert_eq!(
+            apply(text, &insert_after(&t, &src, pp), "x 1;"),
+            "location / {\r\n    proxy_pass http://a; # backend\r\n    x 1;\r\n}\r\n# last\r\n"
+        );
+        let top = insert_at_block_end(&t, &src, None).unwrap();
+        assert_eq!(apply(text, &top, "y 2;"), "location / {\r\n    proxy_pass http://a; # backend\r\n}\r\n# last\r\ny 2;\r\n");
     }
 
     #[test]
