@@ -604,7 +604,11 @@ fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.read_to_end(&mut bytes)?;
+    // through `Take`: `File::read_to_end` would ask the size again (an fstat and an lseek)
+    (&mut file).take(MAX_WALK_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_WALK_FILE {
+        return Ok(None);
+    }
     Ok(Some(bytes))
 }
 

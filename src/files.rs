@@ -62,7 +62,7 @@ pub enum Syntax {
     /// A docker-compose file alone: its lossless YAML tree (its syntax errors are in
     /// [`FileEntry::errors`]). The project it belongs to, merged and interpolated, is
     /// [`crate::stack::compose::ComposeModel`].
-    Compose(YamlFile),
+    Compose(std::sync::Arc<YamlFile>),
     /// A `.env` file or a service's `env_file`, as compose reads it (errors in
     /// [`FileEntry::errors`]).
     DotEnv(DotEnv),
@@ -199,6 +199,14 @@ impl FileSet {
         }
     }
 
+    /// The YAML tree of a compose file, shared (the compose loader reads the same tree).
+    pub fn compose_shared(&self, id: FileId) -> Option<&std::sync::Arc<YamlFile>> {
+        match &self.get(id).syntax {
+            Syntax::Compose(y) => Some(y),
+            _ => None,
+        }
+    }
+
     /// The YAML tree of a compose file.
     pub fn compose(&self, id: FileId) -> Option<&YamlFile> {
         match &self.get(id).syntax {
@@ -299,7 +307,7 @@ fn parse(source: &SourceFile, kind: FileKind) -> (Syntax, Vec<SyntaxError>) {
             let mut errors: Vec<SyntaxError> = not_utf8(source, "docker compose").into_iter().collect();
             let bad = errors.first().map(|e| e.range.start);
             errors.extend(y.errors.iter().filter(|e| Some(e.range.start) != bad).cloned());
-            (Syntax::Compose(y), errors)
+            (Syntax::Compose(std::sync::Arc::new(y)), errors)
         }
         FileKind::DotEnv => {
             // Errors do not depend on the environment; values are resolved with the project.

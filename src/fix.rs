@@ -290,16 +290,26 @@ pub fn run_passes(
     fixed
 }
 
-/// Whether the new contents of every changed file read no worse than the originals.
+/// The changed files whose new contents read worse than the originals: more syntax errors,
+/// or contents that the next run would take for another kind of file (a file found by its
+/// content, half odoo.conf and half nginx, that a fix tips over: the next `--fix` would
+/// then fix it as nginx).
 fn readable(files: &FileSet, changes: &BTreeMap<FileId, Vec<u8>>) -> Vec<FileId> {
     changes
         .iter()
         .filter(|(id, bytes)| {
             let e = files.get(**id);
-            error_count(&e.source.path, e.kind, bytes) > files.syntax_error_count(**id)
+            error_count(&e.source.path, e.kind, bytes) > files.syntax_error_count(**id) || changes_kind(files, **id, bytes)
         })
         .map(|(id, _)| *id)
         .collect()
+}
+
+/// Whether a file whose kind its content decided would be sniffed as another kind with `new`.
+fn changes_kind(files: &FileSet, id: FileId, new: &[u8]) -> bool {
+    let e = files.get(id);
+    let sniff = |text: &str| crate::discover::sniff(&e.source.path, text);
+    sniff(&e.source.text) == Some(e.kind) && sniff(&String::from_utf8_lossy(new)) != Some(e.kind)
 }
 
 /// The chosen fixes that can be applied together without making a file read worse.
@@ -312,12 +322,15 @@ fn accept_readable(files: &FileSet, chosen: Vec<Chosen>, refused: &mut Vec<Strin
     let (mut accepted, suspects): (Vec<Chosen>, Vec<Chosen>) =
         chosen.into_iter().partition(|c| c.fix.edits.iter().all(|e| !bad.contains(&e.file)));
     for c in suspects {
-        if !readable(files, &apply(files, std::slice::from_ref(&c))).is_empty() {
-            let path = &files.source(c.fix.edits[0].file).display;
-            refused.push(format!(
-                "{path}: the fix for {} ({}) would leave a file that does not parse; left alone",
-                c.code, c.fix.title
-            ));
+        let alone = apply(files, std::slice::from_ref(&c));
+        if let Some(&id) = readable(files, &alone).first() {
+            let e = files.get(id);
+            let why = if changes_kind(files, id, &alone[&id]) {
+                format!("would make the next run take the file for another kind than {}", e.kind.as_str())
+            } else {
+                "would leave a file that does not parse".to_string()
+            };
+            refused.push(format!("{}: the fix for {} ({}) {why}; left alone", e.source.display, c.code, c.fix.title));
             continue;
         }
         accepted.push(c);

@@ -38,6 +38,9 @@ struct State {
     dirs: Option<HashMap<PathBuf, PathBuf>>,
     /// What [`kind_of`] found, by path.
     kinds: HashMap<PathBuf, Kind>,
+    /// What [`canonical_in_scope`] found for paths that are not directories (`None`: ask
+    /// `realpath`), by path: a compose file or an `.env` is asked for a dozen times a load.
+    files: HashMap<PathBuf, Option<PathBuf>>,
     /// The working directory, once asked for in the current scope.
     cwd: Option<Option<PathBuf>>,
     /// How many scopes are open.
@@ -45,13 +48,13 @@ struct State {
 }
 
 thread_local! {
-    static STATE: RefCell<State> = RefCell::new(State { dirs: None, kinds: HashMap::new(), cwd: None, depth: 0 });
+    static STATE: RefCell<State> = RefCell::new(State { dirs: None, kinds: HashMap::new(), files: HashMap::new(), cwd: None, depth: 0 });
 }
 
 /// While one lives, [`canonical`] and [`current_dir`] on this thread remember what they
-/// found: for the length of one workspace load or one check, during which directories are not
-/// expected to move (files may be replaced: each file is still looked at). Scopes nest; the
-/// memory goes with the outermost.
+/// found: for the length of one workspace load or one check, during which paths are not
+/// expected to turn into symlinks (a file replaced by another, as editors and `--fix` do,
+/// keeps its canonical path). Scopes nest; the memory goes with the outermost.
 pub struct Scope(());
 
 impl Scope {
@@ -73,6 +76,7 @@ impl Drop for Scope {
             if state.depth == 0 {
                 state.dirs = None;
                 state.kinds = HashMap::new();
+                state.files = HashMap::new();
                 state.cwd = None;
             }
         });
@@ -129,14 +133,21 @@ fn canonical_in_scope(p: &Path) -> Option<PathBuf> {
     };
     STATE.with(|cell| {
         let mut state = cell.borrow_mut();
+        let state = &mut *state;
         let dirs = state.dirs.as_mut()?;
+        if let Some(known) = state.files.get(p) {
+            return known.clone();
+        }
         let dir = resolve_dir(dirs, parent)?;
-        match std::fs::symlink_metadata(p) {
+        let found = match std::fs::symlink_metadata(p) {
             Ok(meta) if meta.file_type().is_symlink() => None,
             Ok(_) => Some(dir.join(name)),
-            // what realpath cannot resolve stays as written
-            Err(_) => Some(p.to_path_buf()),
-        }
+            // what realpath cannot resolve stays as written (and is not remembered: a file
+            // written during the scope resolves then)
+            Err(_) => return Some(p.to_path_buf()),
+        };
+        state.files.insert(p.to_path_buf(), found.clone());
+        found
     })
 }
 

@@ -299,9 +299,14 @@ fn sanitize(name: &[u8]) -> Option<PathBuf> {
     (!parts.is_empty()).then(|| parts.iter().collect())
 }
 
+/// The files (relative paths and contents) the `pipeline` target writes for `data`.
+pub fn stack_files(data: &[u8]) -> Vec<(PathBuf, Vec<u8>)> {
+    split_stack(cut(data))
+}
+
 /// The whole check pipeline on a random stack written to a temporary directory.
 pub fn pipeline(data: &[u8]) {
-    let files = split_stack(cut(data));
+    let files = stack_files(data);
     let Ok(dir) = scratch_dir() else { return };
     for (name, bytes) in &files {
         let p = dir.path().join(name);

@@ -91,7 +91,7 @@ pub fn check(files: &FileSet, stacks: &[Stack], selection: &Selection) -> Outcom
     let mut seen = HashSet::new();
     // rules skipped somewhere for a missing host fact: their suppressions are not "unused"
     let mut skipped: HashSet<&'static str> = HashSet::new();
-    let secrets = crate::secrets::values(files);
+    let secrets = crate::secrets::Secrets::of(files);
     for stack in stacks {
         let mut ctx = Ctx::new(files, stack);
         for rule in &rules {

@@ -226,65 +226,111 @@ pub const MIN_REDACTED: usize = 4;
 /// stands outside every secret range, such as a password `odoo` next to a user `odoo`, is
 /// shown by the snippets anyway, and masking it would turn every `odoo` into `****`), and
 /// that are not `False`, `True` or `None`.
-/// Longest first, so that a secret holding another is masked whole.
-pub fn values(files: &crate::files::FileSet) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for id in files.ids() {
-        let src = files.source(id);
-        for r in &src.secrets {
-            let v = r.of(&src.text);
-            // `admin_passwd = False` (no master password, Odoo 19) is a setting, not a secret
-            let keyword = ["false", "true", "none"].contains(&v.to_ascii_lowercase().as_str());
-            if v.chars().count() >= MIN_REDACTED && !keyword && !out.iter().any(|o| o == v) {
-                out.push(v.to_string());
+///
+/// The values are searched for all at once (one Aho-Corasick automaton): a fleet's part holds
+/// a few dozen secrets and every finding's prose is searched for each of them.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    /// Longest first.
+    values: Vec<String>,
+    /// Every candidate value, and whether it is kept (one that is shown in the clear is not).
+    matcher: Option<(aho_corasick::AhoCorasick, Vec<bool>)>,
+}
+
+impl Secrets {
+    pub fn of(files: &crate::files::FileSet) -> Secrets {
+        let mut candidates: Vec<&str> = Vec::new();
+        let mut known = std::collections::HashSet::new();
+        for id in files.ids() {
+            let src = files.source(id);
+            for r in &src.secrets {
+                let v = r.of(&src.text);
+                // `admin_passwd = False` (no master password, Odoo 19) is a setting, not a secret
+                let keyword = ["false", "true", "none"].iter().any(|k| v.eq_ignore_ascii_case(k));
+                if v.chars().count() >= MIN_REDACTED && !keyword && known.insert(v) {
+                    candidates.push(v);
+                }
             }
         }
-    }
-    out.retain(|v| {
-        files.ids().all(|id| {
+        if candidates.is_empty() {
+            return Secrets::default();
+        }
+        // a contiguous NFA: a DFA searches faster but takes longer to build than a part's
+        // findings take to search
+        let Ok(matcher) =
+            aho_corasick::AhoCorasickBuilder::new().kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA)).build(&candidates)
+        else {
+            // a few dozen short strings: cannot fail; masking then falls back to the snippets
+            return Secrets::default();
+        };
+        // a value shown in the clear somewhere is not worth masking
+        let mut keep = vec![true; candidates.len()];
+        for id in files.ids() {
             let src = files.source(id);
-            word_matches(&src.text, v).all(|at| src.secrets.iter().any(|r| r.contains_range(TextRange::new(at, at + v.len()))))
-        })
-    });
-    out.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    out
-}
-
-/// Where `needle` stands in `text` as a whole word (no letter, digit or `_` just before or
-/// after it).
-fn word_matches<'a>(text: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-    text.match_indices(needle)
-        .map(|(at, _)| at)
-        .filter(move |&at| !word(text[..at].chars().next_back()) && !word(text[at + needle.len()..].chars().next()))
-}
-
-/// `text` with every whole-word occurrence of a value of `secrets` replaced by asterisks.
-pub fn redact(text: &str, secrets: &[String]) -> Option<String> {
-    let mut out: Option<String> = None;
-    for s in secrets {
-        let cur = out.as_deref().unwrap_or(text);
-        let hits: Vec<usize> = word_matches(cur, s).collect();
-        if hits.is_empty() {
-            continue;
+            for (pattern, at, end) in whole_words(&matcher, &src.text) {
+                if !src.secrets.iter().any(|r| r.contains_range(TextRange::new(at, end))) {
+                    keep[pattern] = false;
+                }
+            }
         }
-        let mut next = String::with_capacity(cur.len());
-        let mut at = 0;
-        for h in hits {
-            next.push_str(&cur[at..h]);
-            next.extend(std::iter::repeat_n('*', s.chars().count()));
-            at = h + s.len();
-        }
-        next.push_str(&cur[at..]);
-        out = Some(next);
+        let mut values: Vec<String> = candidates.iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| v.to_string()).collect();
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        let matcher = (!values.is_empty()).then_some((matcher, keep));
+        Secrets { values, matcher }
     }
-    out
+
+    /// The values, longest first.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// `text` with every whole-word occurrence of a value replaced by asterisks (one for each
+    /// character); `None` when there is none.
+    pub fn redact(&self, text: &str) -> Option<String> {
+        let (matcher, keep) = self.matcher.as_ref()?;
+        let mut hits: Vec<(usize, usize)> =
+            whole_words(matcher, text).filter(|&(p, _, _)| keep[p]).map(|(_, a, b)| (a, b)).collect();
+        if hits.is_empty() {
+            return None;
+        }
+        hits.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (a, b) in hits {
+            // overlapping values (one holding another) are masked as their union
+            let a = a.max(at);
+            if b <= a {
+                continue;
+            }
+            out.push_str(&text[at..a]);
+            out.extend(std::iter::repeat_n('*', text[a..b].chars().count()));
+            at = b;
+        }
+        out.push_str(&text[at..]);
+        Some(out)
+    }
+}
+
+/// Where the values of `matcher` stand in `text` as whole words (no letter, digit or `_` just
+/// before or after): (value, start, end), overlapping ones included.
+fn whole_words<'a>(matcher: &'a aho_corasick::AhoCorasick, text: &'a str) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    matcher.find_overlapping_iter(text).map(|m| (m.pattern().as_usize(), m.start(), m.end())).filter(move |&(_, a, b)| {
+        text.is_char_boundary(a)
+            && text.is_char_boundary(b)
+            && !word(text[..a].chars().next_back())
+            && !word(text[b..].chars().next())
+    })
 }
 
 /// Redacts the prose of a finding (message, labels, help, notes, fix title): rules quote
 /// values, such as a `proxy_pass` URL with its password. The edits are left alone: they
 /// write the files, not the output, and every output shows them masked.
-pub fn redact_diagnostic(d: &mut crate::diagnostic::Diagnostic, secrets: &[String]) {
+pub fn redact_diagnostic(d: &mut crate::diagnostic::Diagnostic, secrets: &Secrets) {
     if secrets.is_empty() {
         return;
     }
@@ -294,7 +340,7 @@ pub fn redact_diagnostic(d: &mut crate::diagnostic::Diagnostic, secrets: &[Strin
     texts.extend(d.notes.iter_mut());
     texts.extend(d.fix.iter_mut().map(|f| &mut f.title));
     for t in texts {
-        if let Some(r) = redact(t, secrets) {
+        if let Some(r) = secrets.redact(t) {
             *t = r;
         }
     }
@@ -378,10 +424,19 @@ mod tests {
         files
             .add(SourceFile::from_text("nginx.conf", "location / { proxy_pass http://u:UrlPa55@odoo:8069; }\n"), FileKind::Nginx);
         // `odoo` is also the user's name, in the clear: not a secret worth masking in prose
-        assert_eq!(values(&files), ["Sm7pS3cret", "UrlPa55", "admin"]);
-        let secrets = values(&files);
-        assert_eq!(redact("to u:UrlPa55@odoo:8069, admin", &secrets).as_deref(), Some("to u:*******@odoo:8069, *****"));
-        assert_eq!(redact("`admin_passwd` and Sm7pS3cretX", &secrets), None);
+        let secrets = Secrets::of(&files);
+        assert_eq!(secrets.values(), ["Sm7pS3cret", "UrlPa55", "admin"]);
+        assert_eq!(secrets.redact("to u:UrlPa55@odoo:8069, admin").as_deref(), Some("to u:*******@odoo:8069, *****"));
+        assert_eq!(secrets.redact("`admin_passwd` and Sm7pS3cretX"), None);
+        // a value holding another, and two that overlap, are masked as one
+        let conf = "[options]\nadmin_passwd = s3cret-long\ndb_password = s3cret\nsmtp_password = long-tail\n";
+        let mut files2 = FileSet::new();
+        files2.add(SourceFile::from_text("odoo.conf", conf), FileKind::OdooConf);
+        let nested = Secrets::of(&files2);
+        assert_eq!(nested.values(), ["s3cret-long", "long-tail", "s3cret"]);
+        assert_eq!(nested.redact("a s3cret-long b").as_deref(), Some("a *********** b"));
+        assert_eq!(nested.redact("s3cret-long-tail s3cret").as_deref(), Some("**************** ******"));
+        assert_eq!(nested.redact("s3crets"), None);
         let span = crate::source::Span::new(crate::source::FileId(1), TextRange::new(0, 1));
         let mut d = crate::diagnostic::Diagnostic {
             code: "OL701",

@@ -99,6 +99,10 @@ impl crate::formats::compose::FileSystem for Loader<'_> {
         let key = canonical(path);
         self.by_path.contains_key(&key) || self.overlay.contains_key(&key) || path.is_file()
     }
+    fn yaml(&self, path: &Path, text: &str) -> Option<std::sync::Arc<crate::formats::compose::yaml::YamlFile>> {
+        let &id = self.by_path.get(&canonical(path))?;
+        (self.files.source(id).text == text).then(|| self.files.compose_shared(id).cloned()).flatten()
+    }
 }
 
 impl crate::stack::compose::Registry for Loader<'_> {

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::formats::SyntaxError;
 use crate::source::{FileId, SourceFile, Span, TextRange};
@@ -25,6 +26,11 @@ pub trait FileSystem {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
     fn exists(&self, path: &Path) -> bool {
         self.read(path).is_ok()
+    }
+    /// The tree of a compose file whose text is `text`, when it was parsed already (the run
+    /// parses every compose file it finds; the loader need not parse it again).
+    fn yaml(&self, _path: &Path, _text: &str) -> Option<Arc<YamlFile>> {
+        None
     }
 }
 
@@ -143,7 +149,7 @@ pub struct ProjectFile {
     pub source: SourceFile,
     pub role: FileRole,
     /// The YAML tree (empty for env files).
-    pub yaml: YamlFile,
+    pub yaml: Arc<YamlFile>,
     /// The directory its relative paths are resolved against.
     pub base_dir: PathBuf,
     /// The parsed env file, for `.env` and `env_file`s.
@@ -186,13 +192,7 @@ impl Project {
     }
     pub(crate) fn add_file(&mut self, path: PathBuf, bytes: Vec<u8>, role: FileRole, base_dir: PathBuf) -> FileId {
         let id = FileId(self.files.len() as u32);
-        self.files.push(ProjectFile {
-            source: SourceFile::new(path, bytes),
-            role,
-            yaml: YamlFile::default(),
-            base_dir,
-            dotenv: None,
-        });
+        self.files.push(ProjectFile { source: SourceFile::new(path, bytes), role, yaml: Arc::default(), base_dir, dotenv: None });
         id
     }
 }
@@ -332,7 +332,8 @@ impl Loader<'_> {
     fn documents(&mut self, id: FileId) -> Vec<Value> {
         let idx = id.0 as usize;
         let text = self.project.files[idx].source.text.clone();
-        let y = yaml::parse(&text);
+        let path = self.project.files[idx].source.path.clone();
+        let y = self.fs.yaml(&path, &text).unwrap_or_else(|| Arc::new(yaml::parse(&text)));
         for e in &y.errors {
             self.error(id, ErrorKind::Yaml, e.clone());
         }
