@@ -142,9 +142,8 @@ fn canonical_in_scope(p: &Path) -> Option<PathBuf> {
         let found = match std::fs::symlink_metadata(p) {
             Ok(meta) if meta.file_type().is_symlink() => None,
             Ok(_) => Some(dir.join(name)),
-            // what realpath cannot resolve stays as written (and is not remembered: a file
-            // written during the scope resolves then)
-            Err(_) => return Some(p.to_path_buf()),
+            // what realpath cannot resolve stays as written
+            Err(_) => Some(p.to_path_buf()),
         };
         state.files.insert(p.to_path_buf(), found.clone());
         found

@@ -97,7 +97,7 @@ impl crate::formats::compose::FileSystem for Loader<'_> {
     }
     fn exists(&self, path: &Path) -> bool {
         let key = canonical(path);
-        self.by_path.contains_key(&key) || self.overlay.contains_key(&key) || path.is_file()
+        self.by_path.contains_key(&key) || self.overlay.contains_key(&key) || crate::fscache::is_file(path)
     }
     fn yaml(&self, path: &Path, text: &str) -> Option<std::sync::Arc<crate::formats::compose::yaml::YamlFile>> {
         let &id = self.by_path.get(&canonical(path))?;

@@ -101,6 +101,7 @@ pub(crate) fn new_bus_location(files: &FileSet, stack: &Stack, main: &Route, pat
     }
     // A location's own proxy_set_header list replaces the inherited one: repeat the headers
     // the main location sends (the forwarded ones matter with proxy_mode).
+    let mut sent: Vec<String> = Vec::new();
     for n in model.effective_list(Some(main.scope), "proxy_set_header").nodes {
         let node = model.node(n);
         if let [name, _] = node.args.as_slice()
@@ -109,6 +110,17 @@ pub(crate) fn new_bus_location(files: &FileSet, stack: &Stack, main: &Route, pat
         {
             let raw: Vec<&str> = node.arg_ranges.iter().map(|r| r.of(&files.source(node.file).text)).collect();
             lines.push(format!("{inner}proxy_set_header {};", raw.join(" ")));
+            sent.push(name.to_ascii_lowercase());
+        }
+    }
+    // With proxy_mode (or when the main location sends some of them), the forwarded headers
+    // the main location lacks are written too: the new location should not be the next
+    // finding (OL706, OL707).
+    let forwarded = ["X-Forwarded-Host", "X-Forwarded-For", "X-Forwarded-Proto"];
+    let proxy_mode = stack.odoo.flag("proxy_mode").is_some_and(|m| m.value);
+    if proxy_mode || sent.iter().any(|s| forwarded.iter().any(|f| f.eq_ignore_ascii_case(s))) {
+        for name in forwarded.into_iter().filter(|f| !sent.contains(&f.to_ascii_lowercase())) {
+            lines.push(format!("{inner}proxy_set_header {name} {};", super::forwarded::header_value(name, stack.odoo.major)));
         }
     }
     lines.push(format!("{outer}}}"));
