@@ -636,6 +636,129 @@ pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, Discover
 /// are sorted once, so the configurations under a directory are a range found by binary
 /// search, and each file finds the deepest root holding it by looking its ancestors up.
 pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
+    let mut stacks = group_by_directory(walk_root, found, label);
+    share_by_name(walk_root, found, &mut stacks);
+    stacks
+}
+
+/// Words too common in configuration paths to tell two deployments apart.
+const COMMON_WORDS: &[&str] = &[
+    "odoo",
+    "openerp",
+    "erp",
+    "conf",
+    "config",
+    "configs",
+    "configuration",
+    "cfg",
+    "etc",
+    "nginx",
+    "site",
+    "sites",
+    "available",
+    "enabled",
+    "default",
+    "server",
+    "servers",
+    "postgresql",
+    "postgres",
+    "pg",
+    "limits",
+    "security",
+    "service",
+    "system",
+    "systemd",
+    "docker",
+    "compose",
+    "override",
+    "yml",
+    "yaml",
+    "env",
+    "example",
+    "template",
+    "dist",
+    "sample",
+    "main",
+    "data",
+    "files",
+    "snippets",
+    "proxy",
+    "params",
+    "ssl",
+    "www",
+    "com",
+    "org",
+    "net",
+];
+
+/// The distinctive words of a path below `root`: its components split at every character
+/// that is not a letter or a digit, lower-cased, without the [`COMMON_WORDS`] and single
+/// characters.
+fn path_words(root: &Path, path: &Path) -> Vec<String> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut words: Vec<String> = rel
+        .to_string_lossy()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .filter(|w| !COMMON_WORDS.contains(&w.as_str()))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// A file that the directories gave to several stacks (one directory holding several Odoo
+/// configurations, or a file no stack's directory holds) goes only to the stacks whose Odoo
+/// configuration shares the most distinctive words with it: `client1-nginx.conf` beside
+/// `client1-odoo.conf` and `client2-odoo.conf` is client1's, `limits-prod.conf` the prod
+/// stack's. A file that shares none with any of them (`nginx.conf`, `limits.conf`) stays
+/// shared by all: a proxy serving several instances, a host's limits.
+fn share_by_name(walk_root: &Path, found: &[Found], stacks: &mut [StackFiles]) {
+    if stacks.len() < 2 {
+        return;
+    }
+    // (a fleet's stacks share nothing: counted first, in one pass)
+    let mut count = vec![0u32; found.len()];
+    for s in stacks.iter() {
+        for &f in s.files.iter().skip(1) {
+            count[f] += 1;
+        }
+    }
+    if count.iter().all(|&c| c < 2) {
+        return;
+    }
+    let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (si, s) in stacks.iter().enumerate() {
+        for &f in s.files.iter().skip(1).filter(|&&f| count[f] > 1) {
+            holders.entry(f).or_default().push(si);
+        }
+    }
+    // the words of each stack's Odoo configuration (its first file)
+    let words: Vec<Vec<String>> =
+        stacks.iter().map(|s| s.files.first().map(|&o| path_words(walk_root, &found[o].path)).unwrap_or_default()).collect();
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    for (file, held) in holders {
+        let mine = path_words(walk_root, &found[file].path);
+        if mine.is_empty() {
+            continue;
+        }
+        // words every candidate has do not tell them apart
+        let distinctive = |w: &String| !held.iter().all(|&si| words[si].binary_search(w).is_ok());
+        let score = |si: usize| mine.iter().filter(|w| distinctive(w) && words[si].binary_search(w).is_ok()).count();
+        let best = held.iter().map(|&si| score(si)).max().unwrap_or(0);
+        if best == 0 {
+            continue;
+        }
+        drop.extend(held.iter().filter(|&&si| score(si) < best).map(|&si| (si, file)));
+    }
+    for (si, file) in drop {
+        stacks[si].files.retain(|&f| f != file);
+    }
+}
+
+/// [`group`] by directories alone.
+fn group_by_directory(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
     let mut odoo_dirs: Vec<&Path> =
         found.iter().filter(|f| f.kind == FileKind::OdooConf).map(|f| f.path.parent().unwrap_or(Path::new(""))).collect();
     // `Path`'s order compares components, so the paths under a directory follow it in one run
@@ -910,6 +1033,44 @@ mod tests {
     }
 
     #[test]
+    fn files_several_stacks_could_hold_go_by_their_names() {
+        let found = vec![
+            f("/r/client1-nginx.conf", FileKind::Nginx),
+            f("/r/client1-odoo.conf", FileKind::OdooConf),
+            f("/r/client2-nginx.conf", FileKind::Nginx),
+            f("/r/client2-odoo.conf", FileKind::OdooConf),
+            f("/r/limits.conf", FileKind::Limits),
+            f("/r/nginx/sites-enabled/client2.example.com", FileKind::Nginx),
+            f("/r/postgresql.conf", FileKind::Postgresql),
+        ];
+        let stacks = group(Path::new("/r"), &found, ".");
+        let names = |s: &StackFiles| s.files.iter().map(|&i| found[i].path.display().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&stacks[0]), ["/r/client1-odoo.conf", "/r/client1-nginx.conf", "/r/limits.conf", "/r/postgresql.conf"]);
+        assert_eq!(
+            names(&stacks[1]),
+            [
+                "/r/client2-odoo.conf",
+                "/r/client2-nginx.conf",
+                "/r/limits.conf",
+                "/r/nginx/sites-enabled/client2.example.com",
+                "/r/postgresql.conf"
+            ]
+        );
+        // environments: a shared file named for one of them is that one's; words all the
+        // stacks share (`envs`) tell nothing
+        let found = vec![
+            f("/r/envs/prod/odoo.conf", FileKind::OdooConf),
+            f("/r/envs/staging/odoo.conf", FileKind::OdooConf),
+            f("/r/envs/limits-prod.conf", FileKind::Limits),
+            f("/r/envs/nginx.conf", FileKind::Nginx),
+        ];
+        let stacks = group(Path::new("/r"), &found, ".");
+        let names = |s: &StackFiles| s.files.iter().map(|&i| found[i].path.display().to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&stacks[0]), ["/r/envs/prod/odoo.conf", "/r/envs/limits-prod.conf", "/r/envs/nginx.conf"]);
+        assert_eq!(names(&stacks[1]), ["/r/envs/staging/odoo.conf", "/r/envs/nginx.conf"]);
+    }
+
+    #[test]
     fn system_paths_of_a_copied_server() {
         let d = tempfile::tempdir().unwrap();
         let r = d.path();
@@ -1049,7 +1210,7 @@ mod tests {
                 .collect();
             found.sort_by(|a, b| a.path.cmp(&b.path));
             found.dedup_by(|a, b| a.path == b.path);
-            let fast = group(&root, &found, "r");
+            let fast = group_by_directory(&root, &found, "r");
             let naive = group_naive(&root, &found, "r");
             let view = |s: &[StackFiles]| s.iter().map(|s| (s.name.clone(), s.root.clone(), s.files.clone())).collect::<Vec<_>>();
             proptest::prop_assert_eq!(view(&fast), view(&naive));

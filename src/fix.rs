@@ -305,11 +305,13 @@ fn readable(files: &FileSet, changes: &BTreeMap<FileId, Vec<u8>>) -> Vec<FileId>
         .collect()
 }
 
-/// Whether a file whose kind its content decided would be sniffed as another kind with `new`.
+/// Whether a file whose kind its content decided would be taken for another kind with `new`
+/// (a file no longer recognised at all is not: the next run leaves it out, or reaches it
+/// through an include, as the same kind).
 fn changes_kind(files: &FileSet, id: FileId, new: &[u8]) -> bool {
     let e = files.get(id);
     let sniff = |text: &str| crate::discover::sniff(&e.source.path, text);
-    sniff(&e.source.text) == Some(e.kind) && sniff(&String::from_utf8_lossy(new)) != Some(e.kind)
+    sniff(&e.source.text) == Some(e.kind) && sniff(&String::from_utf8_lossy(new)).is_some_and(|k| k != e.kind)
 }
 
 /// The chosen fixes that can be applied together without making a file read worse.
