@@ -24,7 +24,9 @@ lint="$target/release/odoo-lint"
 helper="$target/release/examples/bench"
 
 echo "== the peers: gixy-next and crossplane in $out/venv" >&2
-if [ ! -x "$out/venv/bin/gixy" ] || [ ! -x "$out/venv/bin/crossplane" ]; then
+# (a venv moved from elsewhere keeps scripts whose interpreter is gone: made again)
+if ! "$out/venv/bin/gixy" --version >/dev/null 2>&1 || ! "$out/venv/bin/crossplane" --version >/dev/null 2>&1; then
+    rm -rf "$out/venv"
     python3 -m venv "$out/venv"
     "$out/venv/bin/pip" install --quiet --disable-pip-version-check "gixy-next==0.9.0" "crossplane==0.5.8"
 fi

@@ -159,6 +159,16 @@ impl FileSet {
         self.entries.shrink_to_fit();
     }
 
+    /// Forgets the contents of the files not marked in `keep` (their paths stay): a fleet's
+    /// report quotes the files findings point into and lists the others by name.
+    pub fn keep_names_only(&mut self, keep: &[bool]) {
+        for (e, &k) in self.entries.iter_mut().zip(keep) {
+            if !k {
+                e.source.forget_contents();
+            }
+        }
+    }
+
     /// Moves another run's files after these; returns what was added to their ids.
     pub fn append(&mut self, other: FileSet) -> u32 {
         let offset = self.entries.len() as u32;

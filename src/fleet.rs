@@ -74,6 +74,21 @@ fn check_part(inputs: &Inputs, config: &Config, selection: &Selection, plan: Pla
     drop(ws.stacks);
     let mut files = ws.files;
     files.keep_text_only();
+    // the report quotes only the files findings point into; the others are listed by name
+    let mut quoted = vec![false; files.len()];
+    let mut mark = |f: FileId| {
+        if let Some(q) = quoted.get_mut(f.0 as usize) {
+            *q = true;
+        }
+    };
+    let diags = outcome.diagnostics.iter().chain(outcome.suppressed.iter().map(|s| &s.diagnostic));
+    for d in diags {
+        mark(d.primary.span.file);
+        d.secondary.iter().for_each(|l| mark(l.span.file));
+        d.fix.iter().flat_map(|f| &f.edits).for_each(|e| mark(e.file));
+    }
+    outcome.suppressed.iter().filter_map(|s| s.by.at).for_each(|at| mark(at.file));
+    files.keep_names_only(&quoted);
     Part { checked: Checked { files, stacks, errors: ws.errors, outcome }, keys, live }
 }
 

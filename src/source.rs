@@ -188,6 +188,15 @@ impl SourceFile {
         self.newline
     }
 
+    /// Drops the bytes and the text, keeping the path: an empty file from then on.
+    pub fn forget_contents(&mut self) {
+        self.bytes = Vec::new();
+        self.text = String::new();
+        self.invalid = Vec::new();
+        self.secrets = Vec::new();
+        self.line_starts = vec![0];
+    }
+
     /// Whether the file ends with a line terminator (or is empty).
     pub fn ends_with_newline(&self) -> bool {
         self.bytes.is_empty() || self.bytes.ends_with(b"\n")
