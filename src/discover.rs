@@ -636,7 +636,8 @@ pub fn read_named(path: &Path, kind: Option<FileKind>) -> Result<Found, Discover
 /// are sorted once, so the configurations under a directory are a range found by binary
 /// search, and each file finds the deepest root holding it by looking its ancestors up.
 pub fn group(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
-    let mut stacks = group_by_directory(walk_root, found, label);
+    let (mut stacks, unclaimed) = group_by_directory(walk_root, found, label);
+    place_unclaimed(walk_root, found, &mut stacks, unclaimed, label);
     share_by_name(walk_root, found, &mut stacks);
     stacks
 }
@@ -757,8 +758,9 @@ fn share_by_name(walk_root: &Path, found: &[Found], stacks: &mut [StackFiles]) {
     }
 }
 
-/// [`group`] by directories alone.
-fn group_by_directory(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
+/// [`group`] by directories alone: the stacks of the Odoo configurations, and the files
+/// none of their directories holds.
+fn group_by_directory(walk_root: &Path, found: &[Found], label: &str) -> (Vec<StackFiles>, Vec<usize>) {
     let mut odoo_dirs: Vec<&Path> =
         found.iter().filter(|f| f.kind == FileKind::OdooConf).map(|f| f.path.parent().unwrap_or(Path::new(""))).collect();
     // `Path`'s order compares components, so the paths under a directory follow it in one run
@@ -817,16 +819,69 @@ fn group_by_directory(walk_root: &Path, found: &[Found], label: &str) -> Vec<Sta
         }
     }
     let unclaimed: Vec<usize> = (0..found.len()).filter(|&i| !claimed[i]).collect();
-    if !unclaimed.is_empty() {
-        if stacks.is_empty() {
-            stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
-        } else {
-            for s in &mut stacks {
-                s.files.extend(unclaimed.iter().copied());
+    (stacks, unclaimed)
+}
+
+/// Places the files no Odoo configuration's directory holds.
+///
+/// - With no Odoo configuration at all, they make one stack.
+/// - A compose project in a directory that holds no stack (`monitoring/docker-compose.yml`
+///   beside `prod/` and `staging/`) is a stack of its own, with the other such files under
+///   its directory (its `.env`, its proxy's configuration).
+/// - Any other file belongs to the stacks beside it: those under the nearest directory above
+///   it that holds any (`nginx/shared.conf` is for the stacks of the repository it sits in,
+///   not for every stack under the directory checked).
+fn place_unclaimed(walk_root: &Path, found: &[Found], stacks: &mut Vec<StackFiles>, unclaimed: Vec<usize>, label: &str) {
+    if unclaimed.is_empty() {
+        return;
+    }
+    if stacks.is_empty() {
+        stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
+        return;
+    }
+    // the stacks' roots in path order: the roots under a directory are one run of them
+    let mut roots: Vec<(PathBuf, usize)> =
+        stacks.iter().enumerate().filter_map(|(i, s)| s.root.clone().map(|r| (r, i))).collect();
+    roots.sort();
+    let under = |dir: &Path, roots: &[(PathBuf, usize)]| {
+        let start = roots.partition_point(|(r, _)| r.as_path() < dir);
+        let len = roots[start..].partition_point(|(r, _)| r.starts_with(dir));
+        start..start + len
+    };
+    let mut anchors: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for &i in &unclaimed {
+        let dir = found[i].path.parent().unwrap_or(Path::new(""));
+        if found[i].kind == FileKind::Compose && under(dir, &roots).is_empty() {
+            anchors.entry(dir.to_path_buf()).or_default();
+        }
+    }
+    let mut rest = Vec::new();
+    for &i in &unclaimed {
+        match found[i].path.ancestors().skip(1).find(|a| anchors.contains_key(*a)).and_then(|a| anchors.get_mut(a)) {
+            Some(files) => files.push(i),
+            None => rest.push(i),
+        }
+    }
+    for (dir, files) in anchors {
+        let rel = dir.strip_prefix(walk_root).unwrap_or(&dir);
+        let name = if rel.as_os_str().is_empty() { label.to_string() } else { join_label(label, rel) };
+        stacks.push(StackFiles { name, root: Some(dir), files });
+    }
+    for i in rest {
+        let beside = found[i].path.ancestors().skip(1).map(|a| under(a, &roots)).find(|r| !r.is_empty());
+        match beside {
+            Some(range) => {
+                for (_, s) in &roots[range] {
+                    stacks[*s].files.push(i);
+                }
+            }
+            None => {
+                for s in &mut stacks[..roots.len()] {
+                    s.files.push(i);
+                }
             }
         }
     }
-    stacks
 }
 
 fn join_label(label: &str, rel: &Path) -> String {
@@ -1071,6 +1126,33 @@ mod tests {
     }
 
     #[test]
+    fn unclaimed_files_stay_beside_their_stacks() {
+        let found = vec![
+            f("/r/infra/docker-compose.yml", FileKind::Compose),
+            f("/r/infra/nginx/shared.conf", FileKind::Nginx),
+            f("/r/infra/prod/odoo.conf", FileKind::OdooConf),
+            f("/r/infra/staging/odoo.conf", FileKind::OdooConf),
+            f("/r/monitoring/.env", FileKind::DotEnv),
+            f("/r/monitoring/docker-compose.yml", FileKind::Compose),
+            f("/r/other/odoo.conf", FileKind::OdooConf),
+        ];
+        let stacks = group(Path::new("/r"), &found, ".");
+        let view: Vec<(String, Vec<usize>)> = stacks.iter().map(|s| (s.name.clone(), s.files.clone())).collect();
+        assert_eq!(
+            view,
+            [
+                // the compose file above both environments and the shared site are theirs
+                ("infra/prod".to_string(), vec![2, 0, 1]),
+                ("infra/staging".to_string(), vec![3, 0, 1]),
+                // not the other repository's
+                ("other".to_string(), vec![6]),
+                // a compose project beside no stack is one
+                ("monitoring".to_string(), vec![4, 5]),
+            ]
+        );
+    }
+
+    #[test]
     fn system_paths_of_a_copied_server() {
         let d = tempfile::tempdir().unwrap();
         let r = d.path();
@@ -1121,7 +1203,7 @@ mod tests {
 
     /// The grouping as first written (quadratic in the number of files), the reference the
     /// near-linear [`group`] must agree with.
-    fn group_naive(walk_root: &Path, found: &[Found], label: &str) -> Vec<StackFiles> {
+    fn group_naive(walk_root: &Path, found: &[Found], label: &str) -> (Vec<StackFiles>, Vec<usize>) {
         let odoo_dirs: Vec<PathBuf> = found
             .iter()
             .filter(|f| f.kind == FileKind::OdooConf)
@@ -1170,16 +1252,7 @@ mod tests {
             }
         }
         let unclaimed: Vec<usize> = (0..found.len()).filter(|&i| !claimed[i]).collect();
-        if !unclaimed.is_empty() {
-            if stacks.is_empty() {
-                stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
-            } else {
-                for s in &mut stacks {
-                    s.files.extend(unclaimed.iter().copied());
-                }
-            }
-        }
-        stacks
+        (stacks, unclaimed)
     }
 
     proptest::proptest! {
@@ -1212,7 +1285,9 @@ mod tests {
             found.dedup_by(|a, b| a.path == b.path);
             let fast = group_by_directory(&root, &found, "r");
             let naive = group_naive(&root, &found, "r");
-            let view = |s: &[StackFiles]| s.iter().map(|s| (s.name.clone(), s.root.clone(), s.files.clone())).collect::<Vec<_>>();
+            let view = |(s, u): &(Vec<StackFiles>, Vec<usize>)| {
+                (s.iter().map(|s| (s.name.clone(), s.root.clone(), s.files.clone())).collect::<Vec<_>>(), u.clone())
+            };
             proptest::prop_assert_eq!(view(&fast), view(&naive));
         }
     }
