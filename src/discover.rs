@@ -8,8 +8,10 @@
 //! A tree may hold several stacks (`envs/prod`, `envs/staging`). A stack is rooted where its
 //! Odoo configuration lives, widened to the highest ancestor directory that holds no other
 //! Odoo configuration, and takes the other files beneath that root. Files that no stack root
-//! holds belong to every stack found under the same checked directory (a shared nginx or
-//! compose file), or, with no stack at all, form one of their own.
+//! holds belong to the stacks beside them, those under the nearest directory above that holds
+//! any (a shared nginx or compose file); a compose project beside no stack is one; with no
+//! stack at all, the files form one of their own. A file several stacks hold goes by its name
+//! when the name says whose it is ([`share_by_name`]).
 
 use crate::files::FileKind;
 use std::collections::BTreeMap;

@@ -188,7 +188,7 @@ impl<'c> Plan<'c> {
     }
 
     /// Splits the plan into parts of about `stacks` stacks each, in order, when no discovered
-    /// file belongs to two stacks (a file outside every stack root joins every stack; a file
+    /// file belongs to two stacks (a file outside every stack root joins the stacks beside it; a file
     /// named on the command line may also be in a walked tree): otherwise the whole plan is
     /// the one part. Files a part reads later (includes) may still meet: [`Loaded::keys`]
     /// tells.

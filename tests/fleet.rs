@@ -130,7 +130,7 @@ fn parts_that_share_a_file_are_read_together() {
     assert_eq!(split, whole);
     assert_eq!(split.matches("\"code\":\"OL001\"").count(), whole.matches("\"code\":\"OL001\"").count());
 
-    // a file outside every stack root joins every stack: one part from the start
+    // a file outside every stack root joins the stacks beside it (here all): one part from the start
     std::fs::write(root.join("limits.conf"), "odoo soft nofile 1024\n").unwrap();
     let (split, whole) = both(&root, &Selection::default());
     assert_eq!(split, whole);
