@@ -11,7 +11,7 @@
 //! holds belong to the stacks beside them, those under the nearest directory above that holds
 //! any (a shared nginx or compose file); a compose project beside no stack is one; with no
 //! stack at all, the files form one of their own. A file several stacks hold goes by its name
-//! when the name says whose it is ([`share_by_name`]).
+//! when the name says whose it is (`share_by_name`).
 
 use crate::files::FileKind;
 use std::collections::BTreeMap;

@@ -9,7 +9,7 @@
 //!   `EXTRACT_UNESCAPE_RELAX`); an unbalanced quote makes systemd ignore the line.
 //! * `ExecStart=` (`config_parse_exec`, src/core/load-fragment.c): the first word may start with
 //!   the prefixes `-` `@` `:` `+` `!` `!!`, each at most once; `@` means the next word is
-//!   argv[0]. A word `;` separates commands, `\;` is a literal `;`. Specifiers `%x` are resolved
+//!   `argv[0]`. A word `;` separates commands, `\;` is a literal `;`. Specifiers `%x` are resolved
 //!   by systemd (`%%` is `%`); we resolve `%%` and record the others. `$VAR` and `${VAR}` are
 //!   expanded by systemd when the command runs (unless the `:` prefix is used): we record them.
 //!   An empty value resets the list of commands.
@@ -300,7 +300,7 @@ fn resolve_specifiers(w: &mut Word) -> Result<(), char> {
 pub struct ExecPrefixes {
     /// `-`: a failure (or a missing program) is not fatal.
     pub ignore_failure: bool,
-    /// `@`: the word after the path is argv[0].
+    /// `@`: the word after the path is `argv[0]`.
     pub separate_argv0: bool,
     /// `:`: no `$VAR` expansion.
     pub no_env_expand: bool,
@@ -320,14 +320,14 @@ pub struct ExecCommand {
     pub prefix_range: Option<TextRange>,
     /// The program: an absolute path, or a name searched in `$PATH`.
     pub path: Word,
-    /// argv, as systemd passes it (argv[0] is the path unless `@` is used).
+    /// argv, as systemd passes it (`argv[0]` is the path unless `@` is used).
     pub argv: Vec<Word>,
     /// From the prefixes to the last word.
     pub range: TextRange,
 }
 
 impl ExecCommand {
-    /// The arguments after argv[0].
+    /// The arguments after `argv[0]`.
     pub fn args(&self) -> &[Word] {
         self.argv.get(1..).unwrap_or(&[])
     }
