@@ -69,6 +69,8 @@ pub enum Format {
     /// rustc-style reports with snippets (default)
     Full,
     /// One line per finding: path:line:col: CODE [severity] message
+    // (the help text as clap shows it, not a link)
+    #[allow(rustdoc::broken_intra_doc_links)]
     Concise,
     /// One JSON object
     Json,

@@ -1,7 +1,7 @@
 //! The rule registry and what a rule sees while it checks a stack.
 //!
 //! One rule per file, grouped by family folder; each declares its metadata with
-//! [`declare_rule!`], which also embeds its documentation from `rules/<CODE>-<name>.md`
+//! [`declare_rule!`](crate::declare_rule), which also embeds its documentation from `rules/<CODE>-<name>.md`
 //! (a rule without a doc does not compile). [`REGISTRY`] lists every rule, in code order.
 
 use crate::diagnostic::{Diagnostic, Fix, Label, Severity};

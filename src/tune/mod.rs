@@ -2,15 +2,15 @@
 //! workload, and writes them as a reviewable diff.
 //!
 //! `check` finds what is wrong; `tune` computes what is right. For each stack it builds a
-//! [`StackPlan`] ([`plan`]): every value with its formula and inputs, in an order where each
+//! [`StackPlan`] ([`plan`](mod@plan)): every value with its formula and inputs, in an order where each
 //! formula sees the values decided before it (PostgreSQL's memory, Odoo's workers, the
 //! connection pools, PostgreSQL's connections and work memory, Odoo's memory and time limits,
 //! then nginx and the operating system). The formulas use the same figures as the rules
 //! ([`crate::stack::budget`]), so a tuned stack is clean by construction; `write` applies the
 //! plan through the fix engine ([`crate::fix::run_passes`]).
 //!
-//! Modules: [`plan`] (items, decisions), [`odoo`], [`postgres`], [`nginx`], [`os`] (the
-//! formulas), [`picture`] (the budget bars), [`render`] (text and JSON), [`write`] (edits),
+//! Modules: [`plan`](mod@plan) (items, decisions), [`odoo`], [`postgres`], [`nginx`], [`os`] (the
+//! formulas), [`picture`] (the budget bars), [`render`] (text and JSON), [`write`](mod@write) (edits),
 //! [`command`] (the subcommand).
 
 pub mod command;

@@ -3,7 +3,7 @@
 //! - [`syntax`]: the lossless tree of one file, read as nginx's tokenizer reads it (the token
 //!   syntax is `grammar/nginx.pest`; [`parse`] uses a scanner that the tests hold to it).
 //! - [`layout`]: where and how to write new directives, in the file's own style.
-//! - [`include`]: the files an `include` pulls in (prefix, globs, stock files, cycles); the
+//! - [`include`](mod@include): the files an `include` pulls in (prefix, globs, stock files, cycles); the
 //!   caller loads them through [`include::NginxLoader`].
 //! - [`model`]: what a configuration means once includes are expanded: servers, locations,
 //!   upstreams, maps, and each directive's effective value after inheritance.
