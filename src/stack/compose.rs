@@ -971,14 +971,16 @@ fn odoo_options(words: &[(String, Span, bool)]) -> Vec<CmdOption> {
             });
             continue;
         }
-        if is_flag(t) || (!long && is_flag(&t[..2])) {
+        // a short option is `-` and one character, which may take more than one byte
+        let short = t.char_indices().nth(2).map_or(t.len(), |(at, _)| at);
+        if is_flag(t) || (!long && is_flag(&t[..short])) {
             out.push(CmdOption { flag: t.clone(), value: None, span: *span, value_span: None, written: t.clone() });
             continue;
         }
-        if !long && t.len() > 2 {
+        if !long && short < t.len() {
             out.push(CmdOption {
-                flag: t[..2].into(),
-                value: Some(t[2..].into()),
+                flag: t[..short].into(),
+                value: Some(t[short..].into()),
                 span: *span,
                 value_span: None,
                 written: t.clone(),
