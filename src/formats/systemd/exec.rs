@@ -249,13 +249,30 @@ fn extract_word(v: &Value, pos: &mut usize, relax: bool, relaxed: &mut bool) -> 
     }
     let end = i;
     *pos = i;
-    Extract::Word(Word {
-        text: String::from_utf8_lossy(&out).to_string(),
-        range: v.span(start..end),
-        offsets: offs,
-        quoted,
-        specifiers: Vec::new(),
-    })
+    let (text, offsets) = text_with_offsets(&out, &offs);
+    Extract::Word(Word { text, range: v.span(start..end), offsets, quoted, specifiers: Vec::new() })
+}
+
+/// `bytes` as text, with the offset of each byte of that text: an invalid UTF-8 sequence (an
+/// escape such as `\x92` makes one) becomes U+FFFD, whose three bytes all stand where the
+/// sequence began, so that the text and its offsets stay the same length.
+fn text_with_offsets(bytes: &[u8], offs: &[u32]) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut out = Vec::with_capacity(offs.len());
+    let mut at = 0;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        text.push_str(valid);
+        out.extend_from_slice(&offs[at..at + valid.len()]);
+        at += valid.len();
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            let o = offs[at];
+            out.extend([o, o, o]);
+            at += chunk.invalid().len();
+        }
+    }
+    (text, out)
 }
 
 /// Known specifier letters (systemd.unit(5) "Specifiers").
@@ -596,6 +613,21 @@ mod tests {
 
     fn texts(c: &ExecCommand) -> Vec<&str> {
         c.argv.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    /// An escape that makes a byte which is not UTF-8 (`\x92`) reads as U+FFFD, with an offset
+    /// for each of its bytes: a specifier after it is found where it is written (the pipeline
+    /// fuzzer once indexed past the offsets there).
+    #[test]
+    fn escapes_that_are_not_utf8_keep_their_offsets() {
+        let l = parse_exec(&Value::detached(r"/bin/echo x\x92%%y"));
+        let c = &l.commands[0];
+        assert_eq!(texts(c), ["/bin/echo", "x\u{FFFD}%y"]);
+        assert!(c.argv.iter().all(|w| w.offsets.len() == w.text.len()));
+        let l = parse_exec(&Value::detached(r"/usr/sbin/ss\x92%n"));
+        let path = &l.commands[0].argv[0];
+        assert_eq!(path.text, "/usr/sbin/ss\u{FFFD}%n");
+        assert_eq!(path.specifiers.iter().map(|(c, r)| (*c, r.start, r.end)).collect::<Vec<_>>(), [('n', 16, 18)]);
     }
 
     /// The expected argv were checked with systemd 252 (`Command Line:` of `systemd --test`).
