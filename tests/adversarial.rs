@@ -2,9 +2,11 @@
 //! (101), hang or run out of memory, whatever it is fed. Each case builds a stack in a
 //! temporary directory and runs `odoo-lint check` on it under a time limit.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Generous: a case that takes this long has hung (typical cases take milliseconds).
 const LIMIT: Duration = Duration::from_secs(60);
@@ -16,43 +18,14 @@ struct Outcome {
 }
 
 fn run(args: &[&str], dir: &Path) -> Outcome {
-    let bin = env!("CARGO_BIN_EXE_odoo-lint");
-    let mut child = Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn odoo-lint");
-    let start = Instant::now();
-    // Drain the pipes on threads so a large output cannot block the child.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut s).ok();
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut s).ok();
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > LIMIT {
-            child.kill().ok();
-            panic!("odoo-lint {args:?} in {} did not finish within {LIMIT:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stdout = String::from_utf8_lossy(&t_out.join().unwrap()).into_owned();
-    let stderr = String::from_utf8_lossy(&t_err.join().unwrap()).into_owned();
-    let code = status.code().unwrap_or(-1);
-    Outcome { code, stdout, stderr }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_odoo-lint"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
+    let out = common::output_within(cmd, LIMIT).unwrap_or_else(|e| panic!("odoo-lint {args:?} in {}: {e}", dir.display()));
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 fn check_dir(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Outcome) {

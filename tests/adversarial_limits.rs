@@ -9,9 +9,11 @@
 //!   root (where `chmod 000` does not stop a read): `/proc/self/mem` fails with EIO;
 //! - each case says what went wrong (the diagnostic), not only an exit code.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -23,44 +25,17 @@ struct Outcome {
 /// Runs odoo-lint in `dir` with its address space limited to `mem_kib` (by the shell's
 /// `ulimit -v`, as an administrator would), and a time limit.
 fn run_limited(dir: &Path, mem_kib: u64, args: &[&str]) -> Outcome {
-    let bin = env!("CARGO_BIN_EXE_odoo-lint");
-    let mut child = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(format!("ulimit -v {mem_kib} && exec \"$0\" \"$@\""))
-        .arg(bin)
+        .arg(env!("CARGO_BIN_EXE_odoo-lint"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        std::io::Read::read_to_end(&mut out, &mut s).ok();
-        s
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        std::io::Read::read_to_end(&mut err, &mut s).ok();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > LIMIT {
-            child.kill().ok();
-            panic!("odoo-lint {args:?} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = format!("{}{}", String::from_utf8_lossy(&t_out.join().unwrap()), String::from_utf8_lossy(&t_err.join().unwrap()));
-    Outcome { code: status.code().unwrap_or(-1), out }
+        .stdin(Stdio::null());
+    let o = common::output_within(cmd, LIMIT).unwrap_or_else(|e| panic!("odoo-lint {args:?}: {e}"));
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    Outcome { code: o.status.code().unwrap_or(-1), out }
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) {

@@ -282,7 +282,7 @@ fn run_compose(bin: &Path, case: &Case, env: &mut Vec<(String, String)>, fill_mi
             cmd.arg("-f").arg(f);
         }
         cmd.args(["config", "--format", "json"]);
-        let out = output_within(cmd, std::time::Duration::from_secs(60))?;
+        let out = common::output_within(cmd, std::time::Duration::from_secs(60)).map_err(|e| format!("docker-compose {e}"))?;
         if out.status.success() && !out.stdout.is_empty() {
             return serde_json::from_slice(&out.stdout).map_err(|e| e.to_string());
         }
@@ -361,41 +361,6 @@ fn cases(tmp: &Path) -> Vec<Case> {
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
-}
-
-/// Runs a command, killing it after `limit` (compose v2.40.3 spins forever on an alias
-/// bomb; we must not hang with it).
-fn output_within(mut cmd: Command, limit: std::time::Duration) -> Result<std::process::Output, String> {
-    use std::process::Stdio;
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
-    let (mut out_pipe, mut err_pipe) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut out_pipe, &mut v).ok();
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        std::io::Read::read_to_end(&mut err_pipe, &mut v).ok();
-        v
-    });
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
-            break st;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("docker-compose did not finish within {limit:?}"));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    };
-    Ok(std::process::Output {
-        status,
-        stdout: out_reader.join().unwrap_or_default(),
-        stderr: err_reader.join().unwrap_or_default(),
-    })
 }
 
 /// Every variable the case's files name (`$VAR`, `${VAR…}`).

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: where the corpus is, and how to find the real
-//! programs (oracles) we compare our parsers with.
+//! Helpers shared by the integration tests: where the corpus is, how to find the real
+//! programs (oracles) we compare our parsers with, and how to run a program under a time limit.
 
 #![allow(dead_code)]
 
@@ -85,4 +85,40 @@ pub fn venv_program(name: &str) -> Option<PathBuf> {
 /// The system Python 3.
 pub fn python3() -> Option<PathBuf> {
     require_program("python3", &[PathBuf::from("/usr/bin/python3")])
+}
+
+/// Runs `cmd` with its output captured, killing it after `limit` (a hang must fail a test,
+/// not stall it; compose v2.40.3 spins forever on an alias bomb). The pipes are drained on
+/// threads, so a large output cannot block the child.
+pub fn output_within(mut cmd: std::process::Command, limit: std::time::Duration) -> Result<std::process::Output, String> {
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| e.to_string())?;
+    let (mut out_pipe, mut err_pipe) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut out_pipe, &mut v).ok();
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut err_pipe, &mut v).ok();
+        v
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            break st;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("did not finish within {limit:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    })
 }
