@@ -159,24 +159,11 @@ fn rules_and_rule() {
     odoo_lint().args(["rules", "--symptom", "headache"]).assert().code(2);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn diff_writes_nothing_and_fix_converges() {
     let dir = tempfile::tempdir().unwrap();
     let stack = dir.path().join("stack");
-    copy_dir(
+    common::copy_dir(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/OL012-options-section-missing/bad-bom").as_path(),
         &stack,
     );

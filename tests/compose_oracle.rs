@@ -351,7 +351,7 @@ fn cases(tmp: &Path) -> Vec<Case> {
         dirs.sort();
         for d in dirs {
             let dest = tmp.join("fixtures").join(d.file_name().unwrap());
-            copy_dir(&d, &dest);
+            common::copy_dir(&d, &dest);
             let files = match std::fs::read_to_string(dest.join("files.txt")) {
                 Ok(list) => list.lines().filter(|l| !l.trim().is_empty()).map(|l| dest.join(l.trim())).collect(),
                 Err(_) => odoo_lint::formats::compose::loader::discover(&dest, &RealFs),
@@ -381,18 +381,6 @@ fn variables(case: &Case) -> Vec<String> {
         }
     }
     out
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[test]

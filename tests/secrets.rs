@@ -6,6 +6,8 @@
 //! `--show-suppressed` and `tune` in both formats are run over it. (tests/formats.rs holds
 //! the same check for odoo.conf alone.)
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -106,7 +108,7 @@ fn check_prints_no_secret_in_any_format() {
 fn fix_prints_no_secret_and_keeps_them_in_the_files() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("stack");
-    copy_dir(&root().join(STACK), &copy);
+    common::copy_dir(&root().join(STACK), &copy);
     for args in [&["check", "stack", "--fix", "--unsafe-fixes"][..], &["tune", "stack", "--write"]] {
         let out = run(tmp.path(), args);
         assert_no_secret(&format!("{args:?}"), &out);
@@ -118,17 +120,5 @@ fn fix_prints_no_secret_and_keeps_them_in_the_files() {
     // OL009 moves the inline comment off `db_password`: the password stays, without it
     for s in SECRETS {
         assert!(all.contains(s), "the fixes lost the secret {s}");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
     }
 }

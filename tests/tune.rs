@@ -47,19 +47,6 @@ fn cases() -> Vec<PathBuf> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 fn config_for(case: &Path) -> Config {
     let toml = case.join(config::FILE_NAME);
     if toml.is_file() { config::load(&toml).unwrap() } else { Config::default() }
@@ -95,7 +82,7 @@ fn tuned_fixtures_are_clean_and_stay_tuned() {
     let mut tuned_files = 0;
     for (n, case) in cases().into_iter().enumerate() {
         let copy = tmp.path().join(format!("{n}"));
-        copy_dir(&case, &copy);
+        common::copy_dir(&case, &copy);
         let config = config_for(&copy);
         let inputs = inputs(&copy, &config);
         let opts = Options::from_config(&config, None);
@@ -180,7 +167,7 @@ fn odoo_lint() -> Command {
 fn cli_plan_json_and_write() {
     let tmp = tempfile::tempdir().unwrap();
     let copy = tmp.path().join("demo");
-    copy_dir(&common::fixtures_dir().join("demo"), &copy);
+    common::copy_dir(&common::fixtures_dir().join("demo"), &copy);
     // the plan and the diff, exit 1: there is something to change
     let out = odoo_lint().arg("tune").arg(&copy).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));

@@ -3,6 +3,8 @@
 //! policy flags, `--add-ignores` and `--baseline` for adopting it, `--changed` for pre-commit,
 //! `--system --root` on a copied server, `odoo-lint --fix`, and `--symptom`.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
@@ -21,22 +23,9 @@ fn in_dir(dir: &Path) -> Command {
 
 const SERVER: &str = "fixtures/server/debian";
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy_tree(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
-}
-
 fn fixture_copy(rel: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join(rel), dir.path());
+    common::copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(rel), dir.path());
     dir
 }
 

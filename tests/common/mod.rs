@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: where the corpus is, how to find the real
-//! programs (oracles) we compare our parsers with, and how to run a program under a time limit.
+//! programs (oracles) we compare our parsers with, how to copy a fixture and how to run a
+//! program under a time limit.
 
 #![allow(dead_code)]
 
@@ -121,4 +122,19 @@ pub fn output_within(mut cmd: std::process::Command, limit: std::time::Duration)
         stdout: out_reader.join().unwrap_or_default(),
         stderr: err_reader.join().unwrap_or_default(),
     })
+}
+
+/// Copies the directory tree `from` into `to` (created), e.g. a fixture to a temporary
+/// directory that a test may fix.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
 }
