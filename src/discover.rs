@@ -760,17 +760,20 @@ fn share_by_name(walk_root: &Path, found: &[Found], stacks: &mut [StackFiles]) {
     }
 }
 
+/// The run of `sorted` (in `Path` order, which compares components) that lies under `dir`:
+/// the paths under a directory follow it in one run, found by binary search.
+fn run_under<T>(sorted: &[T], dir: &Path, path: impl Fn(&T) -> &Path) -> std::ops::Range<usize> {
+    let start = sorted.partition_point(|x| path(x) < dir);
+    start..start + sorted[start..].partition_point(|x| path(x).starts_with(dir))
+}
+
 /// [`group`] by directories alone: the stacks of the Odoo configurations, and the files
 /// none of their directories holds.
 fn group_by_directory(walk_root: &Path, found: &[Found], label: &str) -> (Vec<StackFiles>, Vec<usize>) {
     let mut odoo_dirs: Vec<&Path> =
         found.iter().filter(|f| f.kind == FileKind::OdooConf).map(|f| f.path.parent().unwrap_or(Path::new(""))).collect();
-    // `Path`'s order compares components, so the paths under a directory follow it in one run
     odoo_dirs.sort_unstable();
-    let under = |dir: &Path| {
-        let start = odoo_dirs.partition_point(|d| *d < dir);
-        odoo_dirs[start..].partition_point(|d| d.starts_with(dir))
-    };
+    let under = |dir: &Path| run_under(&odoo_dirs, dir, |d| d).len();
     // For every Odoo configuration, widen its directory while the wider directory holds no
     // Odoo configuration outside the narrower one.
     let mut roots: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
@@ -841,19 +844,14 @@ fn place_unclaimed(walk_root: &Path, found: &[Found], stacks: &mut Vec<StackFile
         stacks.push(StackFiles { name: label.to_string(), root: Some(walk_root.to_path_buf()), files: unclaimed });
         return;
     }
-    // the stacks' roots in path order: the roots under a directory are one run of them
     let mut roots: Vec<(PathBuf, usize)> =
         stacks.iter().enumerate().filter_map(|(i, s)| s.root.clone().map(|r| (r, i))).collect();
     roots.sort();
-    let under = |dir: &Path, roots: &[(PathBuf, usize)]| {
-        let start = roots.partition_point(|(r, _)| r.as_path() < dir);
-        let len = roots[start..].partition_point(|(r, _)| r.starts_with(dir));
-        start..start + len
-    };
+    let under = |dir: &Path| run_under(&roots, dir, |(r, _)| r.as_path());
     let mut anchors: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     for &i in &unclaimed {
         let dir = found[i].path.parent().unwrap_or(Path::new(""));
-        if found[i].kind == FileKind::Compose && under(dir, &roots).is_empty() {
+        if found[i].kind == FileKind::Compose && under(dir).is_empty() {
             anchors.entry(dir.to_path_buf()).or_default();
         }
     }
@@ -870,7 +868,7 @@ fn place_unclaimed(walk_root: &Path, found: &[Found], stacks: &mut Vec<StackFile
         stacks.push(StackFiles { name, root: Some(dir), files });
     }
     for i in rest {
-        let beside = found[i].path.ancestors().skip(1).map(|a| under(a, &roots)).find(|r| !r.is_empty());
+        let beside = found[i].path.ancestors().skip(1).map(under).find(|r| !r.is_empty());
         match beside {
             Some(range) => {
                 for (_, s) in &roots[range] {
