@@ -6,6 +6,9 @@ use crate::formats::nginx::layout;
 use crate::formats::nginx::model::{NginxModel, NodeId};
 use crate::rules::Ctx;
 
+/// The forwarded headers Odoo reads behind a proxy, each with a value from [`header_value`].
+pub const HEADERS: [&str; 3] = ["X-Forwarded-Host", "X-Forwarded-For", "X-Forwarded-Proto"];
+
 /// The value Odoo's deployment guide gives each forwarded header (16+ uses `$http_host`).
 pub fn header_value(name: &str, major: u8) -> &'static str {
     match name {

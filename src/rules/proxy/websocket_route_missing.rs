@@ -116,7 +116,7 @@ pub(crate) fn new_bus_location(files: &FileSet, stack: &Stack, main: &Route, pat
     // With proxy_mode (or when the main location sends some of them), the forwarded headers
     // the main location lacks are written too: the new location should not be the next
     // finding (OL706, OL707).
-    let forwarded = ["X-Forwarded-Host", "X-Forwarded-For", "X-Forwarded-Proto"];
+    let forwarded = super::forwarded::HEADERS;
     let proxy_mode = stack.odoo.flag("proxy_mode").is_some_and(|m| m.value);
     if proxy_mode || sent.iter().any(|s| forwarded.iter().any(|f| f.eq_ignore_ascii_case(s))) {
         for name in forwarded.into_iter().filter(|f| !sent.contains(&f.to_ascii_lowercase())) {
